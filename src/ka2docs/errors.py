@@ -1,0 +1,54 @@
+"""The project's exceptions: one base the CLI catches, subclasses that carry where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Ka2docsError(Exception):
+    """Anything ka2docs reports to a user as a clear message rather than a traceback."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as FILE:LINE: COLUMN."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        line = f"{self.line}:" if self.line else ""
+        column = f" {self.column}:" if self.column else ""
+        return f"{self.file}:{line}{column} {self.message}"
+
+
+class DataError(Ka2docsError):
+    """Bad input: every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=_problem_order)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateError(DataError):
+    """A template that cannot render: syntax error, unknown variable, unreadable file."""
+
+
+class ToolMissing(Ka2docsError):
+    """An outside program an option needs (LibreOffice for --pdf) is not installed."""
+
+    exit_code = 2
+
+
+def problem(file: str, line: int, column: str, message: str) -> Problem:
+    return Problem(str(file), line, column, message)
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.file, p.line, p.column, p.message)

@@ -1,0 +1,1 @@
+"""One module per file format; each imports its library lazily (ka2docs --help stays fast)."""

@@ -1,0 +1,326 @@
+"""Read data/ into a DataSet, collecting every problem before giving up.
+
+Each table is declared once in TABLES: its columns, which are required and what each
+may hold. Vocabularies (statuses, roles, themes, years...) come from agreement.yaml, so
+another area's data works with no change here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model
+from .errors import DataError, Problem, problem
+from .tables import Row, find_table, read_table
+from .yamlfile import LineDict, LineList, line_of, read_yaml
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | date | int | ni | yesno | one of the vocabularies below
+    required: bool = True  # the header must have it
+    blank: bool = False  # a row may leave it empty
+
+
+def _columns(*specs: str) -> tuple[Column, ...]:
+    """'name:kind' required; '?name:kind' optional column; trailing '~' = may be blank."""
+    out = []
+    for spec in specs:
+        optional = spec.startswith("?")
+        name, kind = spec.lstrip("?").split(":")
+        blank = kind.endswith("~")
+        out.append(Column(name, kind.rstrip("~"), not optional, blank or optional))
+    return tuple(out)
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "sources": _columns("source:text", "title:text", "date:date", "illustrative:yesno"),
+    "indicators": _columns("date:date", "ni:ni", "action:action", "title:text~", "set:set~", "theme:theme~", "order:int~", "?replaces:ni~", "?reason:text~", "source:source"),
+    "partners": _columns("partner:text", "statutory:yesno", "date:date", "source:source"),
+    "districts": _columns("district:text", "council:text", "lsp:text", "member_of:partner", "date:date", "source:source"),
+    "signups": _columns("date:date", "ni:ni", "partner:partner", "role:role", "?detail:text~", "?reason:text~", "source:source"),
+    "targets": _columns("date:date", "ni:ni", "measure:text~", "year:year", "value:text~", "?designated:yesno~", "?reason:text~", "source:source"),
+    "statuses": _columns("date:date", "ni:ni", "status:status", "?commentary:text~", "?restricted:yesno~", "?reason:text~", "source:source"),
+    "events": _columns("date:date", "event:text", "source:source"),
+    "bulletins": _columns("number:int", "date:date", "source:source"),
+    "relevance": _columns("date:date", "district:district", "ni:ni", "relevance:relevance", "?note:text~", "source:source"),
+    "local_action_plans": _columns("date:date", "district:district", "ni:ni", "?local_target:text~", "?no_target_reason:text~", "?actions:text~", "?local_partners:text~", "source:source"),
+}
+# Tables an agreement may do without (a new area starts with none of these).
+OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans"}
+
+ACTIONS = ("add", "remove")
+YES = {"yes": True, "no": False}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def load(data_dir: Path) -> model.DataSet:
+    """Load and type-check every file; raise DataError listing all problems found."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataError([problem(str(data_dir), 0, "", "no such data folder (allowed: a folder holding agreement.yaml and the data tables)")])
+    problems: list[Problem] = []
+    agreement = _load_agreement(data_dir, problems)
+    if agreement is None:
+        raise DataError(problems)
+    vocab = _Vocabularies(agreement)
+    raw: dict[str, list[Row]] = {}
+    # Order matters: sources, partners and districts are vocabularies for later tables.
+    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "relevance", "local_action_plans"):
+        raw[name] = _read(data_dir, name, problems)
+        if name == "sources":
+            vocab.add("source", (r.get("source") for r in raw[name]))
+        elif name == "partners":
+            vocab.add("partner", (r.get("partner") for r in raw[name]))
+        elif name == "districts":
+            vocab.add("district", (r.get("district") for r in raw[name]))
+    typed = {name: [_typed(row, TABLES[name], vocab, problems) for row in rows] for name, rows in raw.items()}
+
+    from .narrative import load_reports  # reports need the typed data only for context names
+
+    reports = load_reports(data_dir, problems)
+    if problems:
+        raise DataError(problems)
+    return _build(agreement, typed, reports)
+
+
+class _Vocabularies:
+    def __init__(self, agreement: model.Agreement):
+        self.allowed: dict[str, list[str]] = {
+            "set": [c.code for c in agreement.sets],
+            "theme": [c.code for c in agreement.themes],
+            "status": [c.code for c in agreement.statuses],
+            "role": [c.code for c in agreement.roles],
+            "relevance": [c.code for c in agreement.relevance_levels],
+            "year": ["baseline", *agreement.years, "all"],
+            "action": list(ACTIONS),
+        }
+        self.first_ni, self.last_ni = agreement.first_ni, agreement.last_ni
+        self.ni_set = agreement.facts["indicator_set"]["name"]
+
+    def add(self, name: str, values) -> None:
+        self.allowed[name] = [v for v in values if v]
+
+
+def _read(data_dir: Path, name: str, problems: list[Problem]) -> list[Row]:
+    path = find_table(data_dir, name)
+    display = str(data_dir / f"{name}.csv")
+    if path is None:
+        if name not in OPTIONAL_TABLES:
+            problems.append(problem(display, 0, "", f"file is missing (allowed: {name}.csv or {name}.xlsx in the data folder)"))
+        return []
+    display = str(path)
+    try:
+        table = read_table(path, display)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return []
+    spec = TABLES[name]
+    known = {c.name for c in spec}
+    missing = [c.name for c in spec if c.required and c.name not in table.columns]
+    for column in missing:
+        problems.append(problem(display, 1, column, f"required column is missing from the header (allowed header: {', '.join(c.name for c in spec)})"))
+    for column in table.columns:
+        if column and column not in known:
+            problems.append(problem(display, 1, column, f"unknown column (allowed: {', '.join(c.name for c in spec)})"))
+    if missing:
+        return []
+    if not table.rows and name not in OPTIONAL_TABLES:
+        problems.append(problem(display, 2, "", "the table has a header but no rows (allowed: at least one row)"))
+    return table.rows
+
+
+def _typed(row: Row, spec: tuple[Column, ...], vocab: _Vocabularies, problems: list[Problem]) -> dict:
+    out: dict = {"where": model.Where(row.file, row.line)}
+    for column in spec:
+        text = row.get(column.name)
+        if not text:
+            if not column.blank:
+                problems.append(problem(row.file, row.line, column.name, f"is empty (allowed: {_describe(column, vocab)})"))
+            out[column.name] = None if column.kind in ("date", "int", "ni") else (False if column.kind == "yesno" else "")
+            continue
+        value, error = _convert(text, column.kind, vocab)
+        if error:
+            problems.append(problem(row.file, row.line, column.name, error))
+        out[column.name] = value
+    return out
+
+
+def _convert(text: str, kind: str, vocab: _Vocabularies):
+    if kind == "text":
+        return text, None
+    if kind == "date":
+        return parse_date(text)
+    if kind in ("int", "ni"):
+        if not re.fullmatch(r"\d+", text):
+            return None, f"'{text}' is not a whole number (allowed: {'an NI number, ' if kind == 'ni' else ''}digits only)"
+        number = int(text)
+        if kind == "ni" and not vocab.first_ni <= number <= vocab.last_ni:
+            return None, f"NI {number} is outside the {vocab.ni_set} (allowed: {vocab.first_ni} to {vocab.last_ni})"
+        return number, None
+    if kind == "yesno":
+        if text.lower() not in YES:
+            return False, f"'{text}' is not yes or no (allowed: yes, no)"
+        return YES[text.lower()], None
+    allowed = vocab.allowed[kind]
+    if text not in allowed:
+        return None, f"unknown {kind} '{text}' (allowed: {_list(allowed)})"
+    return text, None
+
+
+def parse_date(text: str) -> tuple[dt.date | None, str | None]:
+    if not DATE.match(text):
+        return None, f"'{text}' is not a date (allowed: YYYY-MM-DD, e.g. 2008-05-01)"
+    try:
+        return dt.date.fromisoformat(text), None
+    except ValueError:
+        return None, f"'{text}' is not a real date (allowed: YYYY-MM-DD with a real month and day)"
+
+
+def _describe(column: Column, vocab: _Vocabularies) -> str:
+    return {
+        "text": "any text",
+        "date": "a date YYYY-MM-DD",
+        "int": "a whole number",
+        "ni": f"an NI number {vocab.first_ni} to {vocab.last_ni}",
+        "yesno": "yes, no",
+    }.get(column.kind) or _list(vocab.allowed.get(column.kind, []))
+
+
+def _list(values: list[str], most: int = 12) -> str:
+    shown = ", ".join(values[:most])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > most else "")
+
+
+# --- agreement.yaml -------------------------------------------------------------
+
+AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant"}
+FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source"}
+REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
+CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes"}
+REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "source"}
+
+
+def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement | None:
+    path = data_dir / "agreement.yaml"
+    display = str(path)
+    if not path.exists():
+        problems.append(problem(display, 0, "", "file is missing (allowed: agreement.yaml naming the agreement, its years and vocabularies)"))
+        return None
+    try:
+        doc = read_yaml(path, display)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(doc, LineDict):
+        problems.append(problem(display, 1, "", "expected a mapping of sections (allowed: " + ", ".join(sorted(AGREEMENT_KEYS)) + ")"))
+        return None
+    before = len(problems)
+    _unknown_keys(doc, AGREEMENT_KEYS, display, "", problems)
+    facts = doc.get("agreement")
+    if not isinstance(facts, LineDict):
+        problems.append(problem(display, line_of(doc, "agreement"), "agreement", "section is missing or not a mapping (allowed: name, area, years, ...)"))
+        return None
+    _unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
+    for key in sorted(REQUIRED_FACTS - set(facts)):
+        problems.append(problem(display, facts.line, f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
+    years = facts.get("years")
+    if not (isinstance(years, list) and years and all(isinstance(y, str) and y for y in years)):
+        problems.append(problem(display, line_of(facts, "years"), "agreement.years", "must be a list of year labels (allowed: e.g. [08/09, 09/10, 10/11])"))
+        years = []
+    deadline = facts.get("submission_deadline")
+    if deadline is not None:
+        value, error = parse_date(str(deadline))
+        if error:
+            problems.append(problem(display, line_of(facts, "submission_deadline"), "agreement.submission_deadline", error))
+        facts["submission_deadline"] = value
+    ni_set = facts.get("indicator_set")
+    first, last = (ni_set.get("first"), ni_set.get("last")) if isinstance(ni_set, dict) else (None, None)
+    if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and ni_set.get("name")):
+        problems.append(problem(display, line_of(facts, "indicator_set"), "agreement.indicator_set", "must give name, first and last (allowed: e.g. name: National Indicator Set, first: 1, last: 198)"))
+        first, last = 1, 0
+    vocabularies = {}
+    for key in ("sets", "statuses", "roles", "themes", "relevance_levels"):
+        vocabularies[key] = _codes(doc, key, display, problems)
+    if "lead" not in [r.code for r in vocabularies["roles"]]:
+        problems.append(problem(display, line_of(doc, "roles"), "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
+    reward = doc.get("reward_grant") or LineDict()
+    if isinstance(reward, LineDict):
+        _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
+    if len(problems) > before:
+        return None
+    return model.Agreement(
+        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), **vocabularies,
+    )
+
+
+def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> list[model.Code]:
+    items = doc.get(key)
+    if not isinstance(items, LineList) or not items:
+        problems.append(problem(display, line_of(doc, key), key, "section is missing or empty (allowed: a list of entries with code and label)"))
+        return []
+    out, seen = [], set()
+    for index, item in enumerate(items):
+        line = line_of(items, index)
+        if not isinstance(item, LineDict):
+            problems.append(problem(display, line, key, "entry is not a mapping (allowed: code, label, ...)"))
+            continue
+        _unknown_keys(item, CODE_KEYS, display, key, problems)
+        code, label = item.get("code"), item.get("label") or item.get("name")
+        if not code or not label:
+            problems.append(problem(display, line, key, "entry needs a code and a label (allowed: code: ..., label: ...)"))
+            continue
+        if code in seen:
+            problems.append(problem(display, line, f"{key}.code", f"'{code}' appears twice (allowed: each code once)"))
+        seen.add(code)
+        extra = {k: v for k, v in item.items() if k not in ("code", "label")}
+        out.append(model.Code(str(code), str(label), extra))
+    return out
+
+
+def _unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:
+    for key in node:
+        if key not in allowed:
+            name = f"{prefix}.{key}" if prefix else str(key)
+            problems.append(problem(display, line_of(node, key), name, "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")"))
+
+
+# --- typed rows -> model --------------------------------------------------------
+
+
+def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: list) -> model.DataSet:
+    def records(name: str, cls):
+        fields = cls.__dataclass_fields__
+        return [cls(**{k: v for k, v in row.items() if k in fields}) for row in typed[name]]
+
+    def with_defaults(name: str, defaults: dict) -> None:
+        for row in typed[name]:
+            for key, value in defaults.items():
+                row.setdefault(key, value)
+
+    with_defaults("indicators", {"replaces": None, "reason": ""})
+    with_defaults("signups", {"detail": "", "reason": ""})
+    with_defaults("targets", {"designated": False, "reason": ""})
+    with_defaults("statuses", {"commentary": "", "restricted": False, "reason": ""})
+    with_defaults("relevance", {"note": ""})
+    with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "actions": "", "local_partners": ""})
+    sources = {s.source: s for s in (model.Source(r["source"], r["title"], r["date"], r["illustrative"]) for r in typed["sources"])}
+    return model.DataSet(
+        agreement=agreement,
+        sources=sources,
+        indicators=records("indicators", model.IndicatorChange),
+        partners={p.partner: p for p in records("partners", model.Partner)},
+        districts=records("districts", model.District),
+        signups=records("signups", model.Signup),
+        targets=records("targets", model.TargetValue),
+        statuses=records("statuses", model.StatusRecord),
+        events=records("events", model.Event),
+        bulletins=records("bulletins", model.Bulletin),
+        relevance=records("relevance", model.Relevance),
+        plans=records("local_action_plans", model.PlanEntry),
+        reports=reports,
+    )

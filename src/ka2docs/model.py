@@ -1,0 +1,204 @@
+"""The agreement's data as plain objects: no I/O, no formats.
+
+Every dated record keeps the date it took effect and its source; nothing is ever
+overwritten, so `history` can resolve the position as at any date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of a vocabulary the agreement defines (a status, role, theme, set...)."""
+
+    code: str
+    label: str
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def get(self, key: str, default=None):
+        return self.extra.get(key, default)
+
+
+@dataclass(frozen=True)
+class Source:
+    source: str
+    title: str
+    date: dt.date
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    date: dt.date
+    ni: int
+    action: str  # add | remove
+    title: str
+    set: str
+    theme: str
+    order: int
+    replaces: int | None
+    reason: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Partner:
+    partner: str
+    statutory: bool
+    date: dt.date
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class District:
+    district: str
+    council: str
+    lsp: str
+    member_of: str
+    date: dt.date
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Signup:
+    date: dt.date
+    ni: int
+    partner: str
+    role: str
+    detail: str
+    reason: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    """A baseline (year 'baseline') or a target for one year, or for the whole period ('all')."""
+
+    date: dt.date
+    ni: int
+    measure: str
+    year: str
+    value: str
+    designated: bool
+    reason: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    date: dt.date
+    ni: int
+    status: str
+    commentary: str
+    restricted: bool
+    reason: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Event:
+    date: dt.date
+    event: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    number: int
+    date: dt.date
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Relevance:
+    date: dt.date
+    district: str
+    ni: int
+    relevance: str
+    note: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One indicator a district's LSP chose for its Local Action Plan."""
+
+    date: dt.date
+    district: str
+    ni: int
+    local_target: str
+    no_target_reason: str
+    actions: str
+    local_partners: str
+    source: str
+    where: Where
+
+
+@dataclass
+class Agreement:
+    """agreement.yaml: the names, years, vocabularies and rules of one area's agreement."""
+
+    facts: dict
+    years: list[str]
+    sets: list[Code]
+    statuses: list[Code]
+    roles: list[Code]
+    themes: list[Code]
+    relevance_levels: list[Code]
+    reward_grant: dict
+    first_ni: int
+    last_ni: int
+
+    @property
+    def name(self) -> str:
+        return self.facts["name"]
+
+    def label(self, vocabulary: str, code: str) -> str:
+        for entry in getattr(self, vocabulary):
+            if entry.code == code:
+                return entry.label
+        return code
+
+    def entry(self, vocabulary: str, code: str) -> Code | None:
+        return next((e for e in getattr(self, vocabulary) if e.code == code), None)
+
+
+@dataclass
+class DataSet:
+    """Everything under data/, every dated row kept."""
+
+    agreement: Agreement
+    sources: dict[str, Source]
+    indicators: list[IndicatorChange]
+    partners: dict[str, Partner]
+    districts: list[District]
+    signups: list[Signup]
+    targets: list[TargetValue]
+    statuses: list[StatusRecord]
+    events: list[Event]
+    bulletins: list[Bulletin]
+    relevance: list[Relevance]
+    plans: list[PlanEntry]
+    reports: list  # report narratives (narrative.Report), loaded from data/reports/
+
+    def is_illustrative(self, source: str) -> bool:
+        entry = self.sources.get(source)
+        return bool(entry and entry.illustrative)

@@ -1,0 +1,206 @@
+"""Report narratives: one YAML file a report under data/reports/.
+
+A narrative holds the report's words; figures the data knows are written as
+{{ name }} and filled from the computed values, in a sandbox where an unknown name is
+an error naming the file and line, never a silently empty field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem, problem
+from .load import parse_date
+from .yamlfile import LineDict, LineList, line_of, read_yaml
+
+REPORT_KEYS = {
+    "template", "as_at", "source", "council", "meeting", "meeting_date", "author", "by", "to",
+    "subject", "classification", "classification_label", "summary", "decision", "decision_type",
+    "item_number", "item_title", "purpose", "numbering", "sections", "recommendations",
+    "signature", "contact", "background_documents", "annexes", "district", "title",
+}
+REQUIRED = {"template", "as_at", "council", "meeting", "meeting_date", "classification", "title", "sections"}
+BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
+CLASSIFICATIONS = ("part1", "part2")
+NUMBERING = ("headings", "paragraphs")
+
+
+@dataclass
+class Text:
+    """A piece of narrative text and where it was written, rendered later with figures."""
+
+    source: str
+    file: str
+    line: int
+    column: str
+
+
+@dataclass
+class Block:
+    kind: str  # text | table | bullets | numbered | subheading
+    texts: list[Text] = field(default_factory=list)
+    table: str = ""
+
+
+@dataclass
+class Section:
+    heading: Text
+    blocks: list[Block]
+
+
+@dataclass
+class Report:
+    id: str
+    file: str
+    template: str
+    as_at: dt.date
+    meeting_date: dt.date
+    classification: str
+    numbering: str
+    fields: dict[str, Text]  # single texts of the header block and signature
+    lists: dict[str, list[Text]]  # by, recommendations, background_documents
+    sections: list[Section]
+    annexes: list[dict]
+    district: str
+    source: str
+    line: int
+
+
+def load_reports(data_dir: Path, problems: list[Problem]) -> list[Report]:
+    folder = data_dir / "reports"
+    if not folder.is_dir():
+        return []
+    reports = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            report = _load_report(path, str(path), problems)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if report:
+            reports.append(report)
+    return reports
+
+
+def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | None:
+    doc = read_yaml(path, display)
+    if not isinstance(doc, LineDict):
+        problems.append(problem(display, 1, "", "expected a mapping of report fields (allowed: " + ", ".join(sorted(REQUIRED)) + ", ...)"))
+        return None
+    before = len(problems)
+    for key in doc:
+        if key not in REPORT_KEYS:
+            problems.append(problem(display, line_of(doc, key), str(key), "unknown key (allowed: " + ", ".join(sorted(REPORT_KEYS)) + ")"))
+    for key in sorted(REQUIRED - set(doc)):
+        problems.append(problem(display, doc.line, key, "is missing (required: " + ", ".join(sorted(REQUIRED)) + ")"))
+    dates = {}
+    for key in ("as_at", "meeting_date"):
+        if key in doc:
+            dates[key], error = parse_date(str(doc[key]))
+            if error:
+                problems.append(problem(display, line_of(doc, key), key, error))
+    classification = str(doc.get("classification", ""))
+    if classification not in CLASSIFICATIONS:
+        problems.append(problem(display, line_of(doc, "classification"), "classification", f"unknown classification '{classification}' (allowed: part1, part2)"))
+    numbering = str(doc.get("numbering", "headings"))
+    if numbering not in NUMBERING:
+        problems.append(problem(display, line_of(doc, "numbering"), "numbering", f"unknown numbering '{numbering}' (allowed: headings, paragraphs)"))
+
+    def text(node, key, column=None) -> Text:
+        return Text(str(node[key]), display, line_of(node, key), column or str(key))
+
+    scalar_keys = {"council", "meeting", "author", "to", "subject", "classification_label", "summary", "decision", "decision_type", "item_number", "item_title", "purpose", "title", "district", "source"}
+    fields = {k: text(doc, k) for k in scalar_keys if k in doc and doc[k] is not None}
+    for key in ("signature", "contact"):
+        node = doc.get(key)
+        if isinstance(node, LineDict):
+            for sub in node:
+                fields[f"{key}_{sub}"] = text(node, sub, f"{key}.{sub}")
+    lists = {}
+    for key in ("by", "recommendations", "background_documents"):
+        node = doc.get(key)
+        if node is None:
+            continue
+        if not isinstance(node, LineList):
+            problems.append(problem(display, line_of(doc, key), key, "must be a list (allowed: one '- item' a line)"))
+            continue
+        lists[key] = [Text(str(v), display, line_of(node, i), f"{key}[{i + 1}]") for i, v in enumerate(node)]
+    sections = _sections(doc.get("sections"), display, problems)
+    annexes = []
+    for index, annex in enumerate(doc.get("annexes") or []):
+        if not isinstance(annex, LineDict) or "table" not in annex or "title" not in annex:
+            problems.append(problem(display, line_of(doc.get("annexes"), index), f"annexes[{index + 1}]", "needs a title and a table (allowed: title: ..., table: ...)"))
+            continue
+        annexes.append({"title": text(annex, "title", f"annexes[{index + 1}].title"), "table": str(annex["table"]), "line": line_of(annex, "table")})
+    if len(problems) > before:
+        return None
+    return Report(
+        id=path.stem, file=display, template=str(doc["template"]), as_at=dates["as_at"], meeting_date=dates["meeting_date"],
+        classification=classification, numbering=numbering, fields=fields, lists=lists, sections=sections,
+        annexes=annexes, district=str(doc.get("district") or ""), source=str(doc.get("source") or ""), line=doc.line,
+    )
+
+
+def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
+    if not isinstance(node, LineList):
+        problems.append(problem(display, getattr(node, "line", 0), "sections", "must be a list of sections (allowed: - heading: ..., paragraphs: [...])"))
+        return []
+    sections = []
+    for s_index, section in enumerate(node):
+        where = f"sections[{s_index + 1}]"
+        if not isinstance(section, LineDict) or "heading" not in section:
+            problems.append(problem(display, line_of(node, s_index), where, "needs a heading (allowed: heading, paragraphs)"))
+            continue
+        for key in section:
+            if key not in ("heading", "paragraphs"):
+                problems.append(problem(display, line_of(section, key), f"{where}.{key}", "unknown key (allowed: heading, paragraphs)"))
+        blocks = []
+        paragraphs = section.get("paragraphs") or LineList()
+        for p_index, item in enumerate(paragraphs):
+            column = f"{where}.paragraphs[{p_index + 1}]"
+            line = line_of(paragraphs, p_index)
+            if isinstance(item, str):
+                blocks.append(Block("text", [Text(item, display, line, column)]))
+            elif isinstance(item, LineDict) and len(item) == 1 and next(iter(item)) in BLOCK_KEYS:
+                kind, value = next(iter(item.items()))
+                if kind == "table":
+                    blocks.append(Block("table", table=str(value), texts=[Text("", display, line, column)]))
+                elif kind in ("bullets", "numbered") and isinstance(value, LineList):
+                    blocks.append(Block(kind, [Text(str(v), display, line_of(value, i), f"{column}[{i + 1}]") for i, v in enumerate(value)]))
+                else:
+                    blocks.append(Block(kind, [Text(str(value), display, line, column)]))
+            else:
+                problems.append(problem(display, line, column, "unknown paragraph (allowed: text, or one of " + ", ".join(sorted(BLOCK_KEYS)) + ")"))
+        sections.append(Section(Text(str(section["heading"]), display, line_of(section, "heading"), f"{where}.heading"), blocks))
+    return sections
+
+
+# --- filling in figures -----------------------------------------------------------
+
+
+class Filler:
+    """Renders narrative text against the computed figures, collecting every problem."""
+
+    def __init__(self, figures: dict):
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        self.figures = figures
+        self.env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        self.problems: list[Problem] = []
+
+    def __call__(self, text: Text) -> str:
+        import jinja2
+
+        if "{" not in text.source:
+            return text.source
+        try:
+            return self.env.from_string(text.source).render(self.figures)
+        except jinja2.UndefinedError as exc:
+            allowed = ", ".join(sorted(self.figures))
+            self.problems.append(problem(text.file, text.line, text.column, f"{exc.message} (allowed: {allowed})"))
+        except jinja2.TemplateError as exc:
+            self.problems.append(problem(text.file, text.line, text.column, f"bad {{{{ }}}} expression: {exc} (allowed: {{{{ name }}}} of a computed figure)"))
+        return ""

@@ -1,0 +1,111 @@
+"""Rules that need more than one row: duplicates, references, and the as-at rules.
+
+Row-level typing happens while loading; here every cross-check runs and every problem
+is collected, so a user fixes the whole file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from . import model
+from .errors import DataError, Problem, problem
+from .history import position
+
+
+def validate(data: model.DataSet, as_at: dt.date) -> None:
+    problems: list[Problem] = []
+    _duplicates(data, problems)
+    _indicator_rows(data, problems)
+    _references(data, problems)
+    _as_at_rules(data, as_at, problems)
+    if problems:
+        raise DataError(problems)
+
+
+def _at(record, column: str, message: str) -> Problem:
+    return problem(record.where.file, record.where.line, column, message)
+
+
+def _duplicates(data: model.DataSet, problems: list[Problem]) -> None:
+    checks = [
+        (data.indicators, lambda r: (r.date, r.ni), "ni", "the same NI is listed twice on {date}", "one row per NI per date; a later date supersedes"),
+        (data.signups, lambda r: (r.date, r.ni, r.partner), "partner", "{partner} is signed to NI {ni} twice on {date}", "one row per partner and NI per date"),
+        (data.targets, lambda r: (r.date, r.ni, r.measure, r.year), "year", "NI {ni} has two {year} values on {date}", "one row per NI, measure and year per date"),
+        (data.statuses, lambda r: (r.date, r.ni), "ni", "NI {ni} has two statuses on {date}", "one status per NI per date"),
+        (data.relevance, lambda r: (r.date, r.district, r.ni), "ni", "NI {ni} is rated twice for {district} on {date}", "one row per district and NI per date"),
+        (data.plans, lambda r: (r.date, r.district, r.ni), "ni", "NI {ni} is in {district}'s plan twice on {date}", "one row per district and NI per date"),
+        (data.bulletins, lambda r: r.number, "number", "bulletin {number} is listed twice", "each bulletin number once"),
+        (data.districts, lambda r: r.district, "district", "{district} is listed twice", "each district once"),
+    ]
+    for rows, key, column, message, allowed in checks:
+        seen: dict = {}
+        for row in rows:
+            k = key(row)
+            if k in seen:
+                fields = {name: getattr(row, name, "") for name in ("date", "ni", "partner", "year", "district", "number")}
+                problems.append(_at(row, column, f"duplicate: {message.format(**fields)}, first at line {seen[k].where.line} (allowed: {allowed})"))
+            else:
+                seen[k] = row
+
+
+def _indicator_rows(data: model.DataSet, problems: list[Problem]) -> None:
+    main_set = data.agreement.sets[0].code
+    known = {c.ni for c in data.indicators}
+    for change in data.indicators:
+        if change.action != "add":
+            continue
+        for column, value in (("title", change.title), ("set", change.set), ("order", change.order)):
+            if not value:
+                problems.append(_at(change, column, f"is empty on an 'add' row (allowed: the indicator's {column})"))
+        if change.set == main_set and not change.theme:
+            problems.append(_at(change, "theme", "is empty (allowed: " + ", ".join(t.code for t in data.agreement.themes) + ")"))
+        if change.replaces is not None and change.replaces not in known:
+            problems.append(_at(change, "replaces", f"NI {change.replaces} is not in indicators.csv (allowed: an NI this agreement had)"))
+
+
+def _membership(data: model.DataSet) -> dict[int, list[tuple[dt.date, bool]]]:
+    events: dict[int, list[tuple[dt.date, bool]]] = defaultdict(list)
+    for change in sorted(data.indicators, key=lambda c: c.date):
+        events[change.ni].append((change.date, change.action == "add"))
+    return events
+
+
+def _in_agreement(events: list[tuple[dt.date, bool]], date: dt.date) -> bool:
+    state = False
+    for when, added in events:
+        if when > date:
+            break
+        state = added
+    return state
+
+
+def _references(data: model.DataSet, problems: list[Problem]) -> None:
+    membership = _membership(data)
+    rows = [*data.signups, *data.targets, *data.statuses, *data.relevance, *data.plans]
+    for row in rows:
+        if row.ni is None:
+            continue
+        if row.ni not in membership:
+            problems.append(_at(row, "ni", f"NI {row.ni} is not in the agreement (allowed: an NI listed in indicators.csv)"))
+        elif not _in_agreement(membership[row.ni], row.date):
+            problems.append(_at(row, "date", f"NI {row.ni} is not in the agreement on {row.date} (allowed: a date when indicators.csv has it added and not removed)"))
+    numbers = sorted(data.bulletins, key=lambda b: b.number)
+    for earlier, later in zip(numbers, numbers[1:]):
+        if later.date <= earlier.date:
+            problems.append(_at(later, "date", f"bulletin {later.number} is dated {later.date}, not after bulletin {earlier.number} ({earlier.date}) (allowed: later numbers on later dates)"))
+
+
+def _as_at_rules(data: model.DataSet, as_at: dt.date, problems: list[Problem]) -> None:
+    now = position(data, as_at)
+    main = data.agreement.sets[0]
+    negotiated = now.negotiated
+    for indicator in negotiated:
+        if not indicator.leads:
+            record = indicator.added
+            problems.append(_at(record, "ni", f"NI {indicator.ni} has no lead partner as at {as_at} (allowed: at least one signups.csv row with role lead on or before that date)"))
+    limit = main.get("limit")
+    if limit and len(negotiated) > int(limit):
+        last = negotiated[-1].added
+        problems.append(_at(last, "set", f"{len(negotiated)} indicators are in '{main.code}' as at {as_at} (allowed: at most {limit})"))
