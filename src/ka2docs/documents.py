@@ -55,4 +55,8 @@ def render(document: Document, templates: Path) -> bytes:
         from .formats import xlsx
 
         return getattr(xlsx, document.kind.replace("-", "_"))(document.context, template)
+    if document.format == "docx":
+        from .formats import docx
+
+        return docx.render(document.context, template)
     raise ValueError(f"no renderer for {document.kind} {document.format}")

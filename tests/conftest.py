@@ -1,0 +1,63 @@
+"""Shared fixtures: the shipped Kent data, builds made once per session, the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+TEMPLATES = ROOT / "templates"
+KA2DOCS = [sys.executable, "-m", "ka2docs.cli"]
+COUNTY_REPORT_DATE = dt.date(2008, 5, 1)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `ka2docs ARGS` in a fresh process, as a user would from a shell."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*KA2DOCS, *args], cwd=cwd or ROOT, capture_output=True, text=True, env=full_env, timeout=600)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private, editable copy of the shipped data set."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+_BUILDS: dict[str, Path] = {}
+
+
+def built(tmp_path_factory, as_at: str) -> Path:
+    """The shipped data built once per session as at a date (no PDF); treat as read-only."""
+    if as_at not in _BUILDS:
+        from ka2docs.build import build
+
+        out = tmp_path_factory.mktemp(f"build-{as_at}") / "output"
+        build(DATA, out, TEMPLATES, dt.date.fromisoformat(as_at))
+        _BUILDS[as_at] = out
+    return _BUILDS[as_at]
+
+
+@pytest.fixture(scope="session")
+def may_build(tmp_path_factory) -> Path:
+    """Everything as at 1 May 2008, the position the county report shows."""
+    return built(tmp_path_factory, "2008-05-01")
+
+
+@pytest.fixture(scope="session")
+def build_at(tmp_path_factory):
+    """Call with a date string to get a (cached) build as at that date."""
+    return lambda as_at: built(tmp_path_factory, as_at)
