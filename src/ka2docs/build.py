@@ -22,8 +22,7 @@ from pathlib import Path
 from . import __version__
 from .documents import Document, plan, render
 from .errors import TemplateError, problem
-from .load import load
-from .validate import validate
+from .validate import check
 
 MANIFEST = "manifest.json"
 TEMP_PREFIX = ".ka2docs-build-"
@@ -79,8 +78,7 @@ def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bo
     if old and old.get("inputs") == digest and manifest_intact(out, old):
         return BuildResult(out, unchanged=True, documents=old["documents"])
 
-    data = load(data_dir)
-    validate(data, as_at)
+    data = check(data_dir, as_at)
     documents = plan(data, as_at)
     _check_templates(documents, templates)
     if pdf:

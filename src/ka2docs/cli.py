@@ -61,12 +61,10 @@ def main(
 @app.command()
 def validate(data: DataOpt = Path("data"), as_at: AsAtOpt = None) -> None:
     """Check every data file; list every problem as FILE:LINE: COLUMN: what is wrong (what is allowed)."""
-    from .load import load
-    from .validate import validate as check
+    from .validate import check
 
     day = _date(as_at)
-    dataset = load(data)
-    check(dataset, day)
+    dataset = check(data, day)
     print(f"{data}: OK as at {day.isoformat()} ({len(dataset.indicators)} indicator rows, {len(dataset.signups)} sign-ups, {len(dataset.targets)} baselines and targets, {len(dataset.statuses)} statuses)")
 
 
@@ -74,13 +72,10 @@ def validate(data: DataOpt = Path("data"), as_at: AsAtOpt = None) -> None:
 def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt = False) -> None:
     """The position on target-setting: how many indicators have each negotiation status."""
     from .history import position
-    from .load import load
-    from .validate import validate as check
+    from .validate import check
 
     day = _date(as_at)
-    dataset = load(data)
-    check(dataset, day)
-    now = position(dataset, day)
+    now = position(check(data, day), day)
     counts = now.status_counts()
     negotiated = now.negotiated
     others = [i for s in now.agreement.sets[1:] for i in now.in_set(s.code)]
@@ -88,15 +83,12 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
         print(json.dumps({"as_at": day.isoformat(), "indicators": len(negotiated), "dcsf": len(others), "counts": counts}, sort_keys=True))
         return
     print(f"{now.agreement.name}: position on target-setting as at {day:%d/%m/%y}")
-    main_codes = {i.status.status for i in negotiated if i.status}
-    width = 70
     for entry in now.agreement.statuses:
-        if entry.code in main_codes or counts[entry.code]:
-            if any(i.status and i.status.status == entry.code for i in negotiated):
-                print(f"  {entry.label[:width]:<{width}} {counts[entry.code]:>4}")
-    print(f"  {'Total':<{width}} {len(negotiated):>4}")
+        if any(i.status and i.status.status == entry.code for i in negotiated):
+            print(f"{counts[entry.code]:>6}  {entry.label}")
+    print(f"{len(negotiated):>6}  Total")
     for s in now.agreement.sets[1:]:
-        print(f"  {str(len(now.in_set(s.code))) + ' ' + s.label:<{width}} ({len(now.in_set(s.code))})")
+        print(f"{'(' + str(len(now.in_set(s.code))) + ')':>6}  {s.label}")
 
 
 @app.command()

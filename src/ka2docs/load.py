@@ -58,15 +58,20 @@ YES = {"yes": True, "no": False}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def load(data_dir: Path) -> model.DataSet:
-    """Load and type-check every file; raise DataError listing all problems found."""
+def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet:
+    """Load and type-check every file; raise DataError listing all problems found.
+
+    Given a `problems` list instead, rows with problems are left out and their problems
+    appended, so that cross-row rules can still run over the rest (validate.check).
+    """
+    collect = problems is not None
+    problems = problems if collect else []
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError([problem(str(data_dir), 0, "", "no such data folder (allowed: a folder holding agreement.yaml and the data tables)")])
-    problems: list[Problem] = []
     agreement = _load_agreement(data_dir, problems)
     if agreement is None:
-        raise DataError(problems)
+        raise DataError(problems)  # nothing else can be checked without the vocabularies
     vocab = _Vocabularies(agreement)
     raw: dict[str, list[Row]] = {}
     # Order matters: sources, partners and districts are vocabularies for later tables.
@@ -78,12 +83,12 @@ def load(data_dir: Path) -> model.DataSet:
             vocab.add("partner", (r.get("partner") for r in raw[name]))
         elif name == "districts":
             vocab.add("district", (r.get("district") for r in raw[name]))
-    typed = {name: [_typed(row, TABLES[name], vocab, problems) for row in rows] for name, rows in raw.items()}
+    typed = {name: [t for t in (_typed(row, TABLES[name], vocab, problems) for row in rows) if t] for name, rows in raw.items()}
 
-    from .narrative import load_reports  # reports need the typed data only for context names
+    from .narrative import load_reports
 
     reports = load_reports(data_dir, problems)
-    if problems:
+    if problems and not collect:
         raise DataError(problems)
     return _build(agreement, typed, reports)
 
@@ -134,7 +139,9 @@ def _read(data_dir: Path, name: str, problems: list[Problem]) -> list[Row]:
     return table.rows
 
 
-def _typed(row: Row, spec: tuple[Column, ...], vocab: _Vocabularies, problems: list[Problem]) -> dict:
+def _typed(row: Row, spec: tuple[Column, ...], vocab: _Vocabularies, problems: list[Problem]) -> dict | None:
+    """The row's values converted to their types; None when any value is wrong."""
+    before = len(problems)
     out: dict = {"where": model.Where(row.file, row.line)}
     for column in spec:
         text = row.get(column.name)
@@ -147,7 +154,7 @@ def _typed(row: Row, spec: tuple[Column, ...], vocab: _Vocabularies, problems: l
         if error:
             problems.append(problem(row.file, row.line, column.name, error))
         out[column.name] = value
-    return out
+    return out if len(problems) == before else None
 
 
 def _convert(text: str, kind: str, vocab: _Vocabularies):

@@ -14,8 +14,19 @@ from .errors import DataError, Problem, problem
 from .history import position
 
 
-def validate(data: model.DataSet, as_at: dt.date) -> None:
+def check(data_dir, as_at: dt.date) -> model.DataSet:
+    """Load and validate together, reporting the problems of both in one list."""
+    from .load import load
+
     problems: list[Problem] = []
+    data = load(data_dir, problems)
+    validate(data, as_at, problems)
+    return data
+
+
+def validate(data: model.DataSet, as_at: dt.date, problems: list[Problem] | None = None) -> None:
+    """Raise DataError with every cross-row problem (and any already in `problems`)."""
+    problems = problems if problems is not None else []
     _duplicates(data, problems)
     _indicator_rows(data, problems)
     _references(data, problems)

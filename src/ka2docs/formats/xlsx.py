@@ -142,7 +142,10 @@ def _save(book, title: str, author: str, as_at: str) -> bytes:
     props.language = "en-GB"
     out = io.BytesIO()
     book.save(out)
-    return zipfile_.normalise(out.getvalue())
+    # openpyxl stamps 'modified' with the clock at save time; the as-at date replaces it.
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    fix = {"docProps/core.xml": lambda xml: re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", xml)}
+    return zipfile_.normalise(out.getvalue(), fix)
 
 
 def submission(context: dict, template: Path) -> bytes:

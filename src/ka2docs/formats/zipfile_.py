@@ -8,8 +8,12 @@ import zipfile
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: no trace of when we ran
 
 
-def normalise(data: bytes) -> bytes:
-    """Rewrite an archive with fixed timestamps and permissions, members in their order."""
+def normalise(data: bytes, rewrite: dict | None = None) -> bytes:
+    """Rewrite an archive with fixed timestamps and permissions, members in their order.
+
+    `rewrite` maps a member name to a function that fixes its bytes (e.g. a clock stamp).
+    """
+    rewrite = rewrite or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -17,5 +21,8 @@ def normalise(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
+            body = source.read(info.filename)
+            if info.filename in rewrite:
+                body = rewrite[info.filename](body)
+            target.writestr(fixed, body)
     return out.getvalue()
