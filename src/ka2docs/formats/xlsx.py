@@ -48,21 +48,27 @@ def read_first_sheet(path: Path, display: str) -> tuple[list[str], list[tuple[in
     _check_archive(path, display)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise DataError([problem(display, 0, "", f"cannot read workbook: {type(exc).__name__}: {exc} (allowed: an Excel workbook saved as .xlsx)")]) from None
-    try:
-        sheet = book.worksheets[0]
-        header: list[str] = []
-        records: list[tuple[int, list[str]]] = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_as_text(v) for v in row]
-            if not header:
-                header = cells
-            else:
-                records.append((number, cells))
-        return header, records
-    finally:
-        book.close()
+        try:
+            header: list[str] = []
+            records: list[tuple[int, list[str]]] = []
+            for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+                cells = [_as_text(v) for v in row]
+                if not header:
+                    header = cells
+                else:
+                    records.append((number, cells))
+            return header, records
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or hostile file
+        raise DataError([problem(display, 0, "", f"cannot read workbook: {_reason(exc)} (allowed: an Excel workbook saved as .xlsx, without DTDs or entities)")]) from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the innermost cause: 'EntitiesForbidden' says more than openpyxl's wrapper."""
+    while exc.__cause__ or exc.__context__:
+        exc = exc.__cause__ or exc.__context__
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
 
 
 def _as_text(value) -> str:

@@ -1,0 +1,221 @@
+"""Bad input: every case exits 2 with FILE:LINE: COLUMN: what (allowed: ...), no traceback,
+and the output folder exactly as it was before.
+
+Each case is a small change to a copy of the shipped data set, as an office user might
+make it in Excel.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import TEMPLATES, run_cli
+
+AS_AT = "2008-05-01"
+LINE = re.compile(r"^(?P<file>[^:\n]+):(?:(?P<line>\d+):)? (?:(?P<column>[^:]+): )?(?P<message>.+ \(allowed[^)]*\)?.*)$")
+
+
+def append(name: str, text: str):
+    def edit(data: Path) -> None:
+        with open(data / name, "a", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    return edit
+
+
+def replace(name: str, old: str, new: str, count: int = 1):
+    def edit(data: Path) -> None:
+        path = data / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"corpus case is stale: {old!r} not in {name}"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return edit
+
+
+def write(name: str, body: bytes):
+    def edit(data: Path) -> None:
+        (data / name).write_bytes(body)
+    return edit
+
+
+def delete(name: str):
+    def edit(data: Path) -> None:
+        (data / name).unlink()
+    return edit
+
+
+def drop_column(name: str, column: str):
+    def edit(data: Path) -> None:
+        import csv
+
+        rows = list(csv.reader(open(data / name, encoding="utf-8", newline="")))
+        index = rows[0].index(column)
+        with open(data / name, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([r[:index] + r[index + 1:] for r in rows])
+    return edit
+
+
+def as_xlsx(name: str, change=None):
+    """Replace NAME.csv by NAME.xlsx (first sheet, header row), optionally changing rows."""
+    def edit(data: Path) -> None:
+        import csv
+
+        import openpyxl
+
+        rows = list(csv.reader(open(data / f"{name}.csv", encoding="utf-8", newline="")))
+        if change:
+            change(rows)
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(data / f"{name}.xlsx")
+        (data / f"{name}.csv").unlink()
+    return edit
+
+
+def zip_bomb(data: Path) -> None:
+    (data / "statuses.csv").unlink()
+    with zipfile.ZipFile(data / "statuses.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (300 * 1024 * 1024))
+
+
+def entity_expansion(data: Path) -> None:
+    """A 'billion laughs' workbook: entities that expand exponentially when parsed."""
+    as_xlsx("statuses")(data)
+    path = data / "statuses.xlsx"
+    source = zipfile.ZipFile(path)
+    members = {n: source.read(n) for n in source.namelist()}
+    source.close()
+    laughs = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (n, (b"&lol%d;" % (n - 1) if n > 1 else b"&lol;") * 10) for n in range(1, 10)
+    ) + b"]>"
+    sheet = "xl/worksheets/sheet1.xml"
+    body = members[sheet].split(b"?>", 1)[-1]  # the sheet without its XML declaration
+    members[sheet] = laughs + body.replace(b"<v>", b"<v>&lol9;", 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+
+
+def broken_xlsx_template(templates: Path) -> None:
+    import openpyxl
+
+    path = templates / "xlsx" / "submission.xlsx"
+    book = openpyxl.load_workbook(path)
+    book.worksheets[0]["A2"] = "{{ no_such_field }}"
+    book.save(path)
+
+
+HEADER_ONLY = b"date,ni,status,commentary,restricted,reason,source\n"
+CASES = [
+    # (id, edit of data/, file the message names, words it must contain)
+    ("unknown-theme", append("indicators.csv", "2008-03-06,77,add,A title,laa,nowhere,52,,,seed-003\n"), "indicators.csv", "unknown theme 'nowhere'"),
+    ("duplicate-indicator", append("indicators.csv", "2008-03-06,163,add,Again,laa,economic-success,1,,,seed-003\n"), "indicators.csv", "duplicate: the same NI is listed twice"),
+    ("ni-outside-set", append("indicators.csv", "2008-03-06,250,add,Too high,laa,economic-success,52,,,seed-003\n"), "indicators.csv", "NI 250 is outside the National Indicator Set"),
+    ("ni-not-a-number", append("indicators.csv", "2008-03-06,NI163,add,Typed with prefix,laa,economic-success,52,,,seed-003\n"), "indicators.csv", "'NI163' is not a whole number"),
+    ("impossible-date", replace("indicators.csv", "2008-03-06,163,", "2008-13-06,163,"), "indicators.csv", "'2008-13-06' is not a real date"),
+    ("malformed-date", replace("indicators.csv", "2008-03-06,163,", "06/03/2008,163,"), "indicators.csv", "'06/03/2008' is not a date"),
+    ("unknown-set", replace("indicators.csv", ",laa,economic-success,1,", ",lpsa,economic-success,1,"), "indicators.csv", "unknown set 'lpsa'"),
+    ("unknown-action", replace("indicators.csv", ",163,add,", ",163,insert,"), "indicators.csv", "unknown action 'insert'"),
+    ("add-without-title", append("indicators.csv", "2008-03-06,80,add,,laa,health,52,,,seed-003\n"), "indicators.csv", "title: is empty on an 'add' row"),
+    ("replaces-unknown", append("indicators.csv", "2008-05-02,81,add,New one,laa,health,52,90,,seed-003\n"), "indicators.csv", "NI 90 is not in indicators.csv"),
+    ("over-the-limit", append("indicators.csv", "2008-03-06,82,add,The 36th,laa,health,52,,,seed-003\n") , "indicators.csv", "36 indicators are in 'laa' as at 2008-05-01 (allowed: at most 35)"),
+    ("missing-column", drop_column("indicators.csv", "title"), "indicators.csv", "title: required column is missing from the header"),
+    ("unknown-role", replace("signups.csv", ",lead,", ",leader,"), "signups.csv", "unknown role 'leader'"),
+    ("unknown-partner", append("signups.csv", "2008-05-01,191,Kent Polce,statutory,,,seed-003\n"), "signups.csv", "unknown partner 'Kent Polce'"),
+    ("signup-outside-agreement", append("signups.csv", "2008-05-01,1,Kent Police,statutory,,,seed-003\n"), "signups.csv", "NI 1 is not in the agreement"),
+    ("signup-after-removal", append("signups.csv", "2008-05-02,170,Kent Police,statutory,,,seed-003\n"), "signups.csv", "NI 170 is not in the agreement on 2008-05-02"),
+    ("lead-withdrawn", append("signups.csv", "2008-04-30,55,Kent County Council,withdrawn,,,seed-003\n2008-05-01,55,Kent County Council,withdrawn,,,seed-003\n"), "signups.csv", "duplicate: Kent County Council is signed to NI 55 twice"),
+    ("no-lead-as-at", append("signups.csv", "2008-05-01,191,Kent Waste Partnership,withdrawn,,,seed-003\n"), "indicators.csv", "NI 191 has no lead partner as at 2008-05-01"),
+    ("empty-partner", append("signups.csv", "2008-05-01,191,,statutory,,,seed-003\n"), "signups.csv", "partner: is empty"),
+    ("unknown-year", append("targets.csv", "2008-05-01,191,,2011/12,600 kg,no,,seed-003\n"), "targets.csv", "unknown year '2011/12'"),
+    ("designated-not-yes-no", append("targets.csv", "2008-05-01,191,,10/11,704 kg,maybe,,seed-003\n"), "targets.csv", "'maybe' is not yes or no"),
+    ("duplicate-target", append("targets.csv", "2008-05-01,191,,10/11,700 kg,no,,seed-003\n"), "targets.csv", "NI 191 has two 10/11 values on 2008-05-01"),
+    ("unknown-status", replace("statuses.csv", ",agreed,", ",done,"), "statuses.csv", "unknown status 'done'"),
+    ("restricted-not-yes-no", append("statuses.csv", "2008-05-02,191,agreed,note,Y?,,seed-003\n"), "statuses.csv", "'Y?' is not yes or no"),
+    ("status-unknown-ni", append("statuses.csv", "2008-05-02,199,agreed,,no,,seed-003\n"), "statuses.csv", "NI 199 is outside the National Indicator Set"),
+    ("duplicate-status", append("statuses.csv", "2008-05-01,191,under-discussion,,no,,seed-003\n"), "statuses.csv", "NI 191 has two statuses on 2008-05-01"),
+    ("statutory-blank", replace("partners.csv", "Kent Probation,yes,", "Kent Probation,,"), "partners.csv", "statutory: is empty"),
+    ("empty-file", write("partners.csv", b""), "partners.csv", "no header row"),
+    ("header-only", write("statuses.csv", HEADER_ONLY), "statuses.csv", "has a header but no rows"),
+    ("unknown-source", replace("signups.csv", ",seed-003\n", ",seed-9\n"), "signups.csv", "unknown source 'seed-9'"),
+    ("illustrative-not-yes-no", replace("sources.csv", ",2008-03-06,no", ",2008-03-06,perhaps"), "sources.csv", "'perhaps' is not yes or no"),
+    ("unknown-column", replace("statuses.csv", "date,ni,status,commentary,", "date,ni,status,comentary,"), "statuses.csv", "comentary: unknown column"),
+    ("stray-bom-in-header", lambda d: (d / "statuses.csv").write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + (d / "statuses.csv").read_bytes()), "statuses.csv", "unknown column"),
+    ("crlf-keeps-line-numbers", lambda d: (d / "statuses.csv").write_bytes((d / "statuses.csv").read_bytes().replace(b"\n", b"\r\n").replace(b",agreed,", b",agred,", 1)), "statuses.csv:", "unknown status 'agred'"),
+    ("not-utf8", lambda d: (d / "partners.csv").write_bytes((d / "partners.csv").read_bytes() + "Caf\xe9 Partnership,no,2008-05-01,seed-003\n".encode("latin-1")), "partners.csv", "is not UTF-8"),
+    ("fifty-megabytes", lambda d: (d / "targets.csv").write_bytes((d / "targets.csv").read_bytes() + b"#" * (50 * 1024 * 1024)), "targets.csv", "file is 5"),
+    ("control-character", append("statuses.csv", "2008-05-02,191,agreed,bell\x07here,no,,seed-003\n"), "statuses.csv", "contains a control character"),
+    ("too-many-cells", append("statuses.csv", "2008-05-02,191,agreed,note,no,,seed-003,extra\n"), "statuses.csv", "row has 8 cells but the header names 7"),
+    ("unclosed-quote", append("statuses.csv", '2008-05-02,191,agreed,"never closed,no,,seed-003\n'), "statuses.csv", "cannot read CSV"),
+    ("missing-file", delete("statuses.csv"), "statuses.csv", "file is missing"),
+    ("yaml-syntax", replace("agreement.yaml", "  short_name: KA2", "  short_name: [KA2"), "agreement.yaml", "YAML syntax error"),
+    ("yaml-unknown-key", replace("agreement.yaml", "  short_name: KA2", "  short_name: KA2\n  shortname: KA2"), "agreement.yaml", "agreement.shortname: unknown key"),
+    ("yaml-no-years", replace("agreement.yaml", '  years: ["08/09", "09/10", "10/11"]\n', ""), "agreement.yaml", "agreement.years"),
+    ("yaml-duplicate-code", replace("agreement.yaml", "  - code: after-deadline", "  - code: agreed"), "agreement.yaml", "'agreed' appears twice"),
+    ("yaml-no-lead-role", replace("agreement.yaml", "  - code: lead\n", "  - code: leading\n"), "agreement.yaml", "has no 'lead' role"),
+    ("yaml-empty", write("agreement.yaml", b""), "agreement.yaml", "expected a mapping"),
+    ("xlsx-bad-value", as_xlsx("signups", lambda rows: rows[5].__setitem__(3, "chief")), "signups.xlsx:6", "unknown role 'chief'"),
+    ("xlsx-not-a-workbook", lambda d: (delete("statuses.csv")(d), write("statuses.xlsx", b"this is not a zip file")(d)), "statuses.xlsx", "is not a valid .xlsx workbook"),
+    ("xlsx-zip-bomb", zip_bomb, "statuses.xlsx", "workbook unpacks to"),
+    ("xlsx-entity-expansion", entity_expansion, "statuses.xlsx", "cannot read workbook"),
+    ("report-yaml-syntax", lambda d: (d / "reports").mkdir(exist_ok=True) or (d / "reports" / "zz-broken.yaml").write_text("title: [unclosed\n"), "zz-broken.yaml", "YAML syntax error"),
+]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def previous_output(may_build, tmp_path) -> Path:
+    out = tmp_path / "output"
+    shutil.copytree(may_build, out)
+    return out
+
+
+def assert_refused(result, previous: dict, out: Path, file: str, words: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines, "no message"
+    for line in lines:
+        assert LINE.match(line), f"not FILE:LINE: COLUMN: message (allowed: ...): {line!r}"
+    assert any(file in line and words in line for line in lines), (file, words, lines)
+    assert snapshot(out) == previous, "the output folder changed"
+    assert not list(out.parent.glob(".ka2docs-build-*")), "a temporary build folder was left behind"
+
+
+def test_corpus_has_at_least_forty_cases():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case_id, edit, file, words", CASES, ids=[c[0] for c in CASES])
+def test_bad_data_is_refused_and_nothing_is_touched(case_id, edit, file, words, data_copy, previous_output):
+    edit(data_copy)
+    before = snapshot(previous_output)
+    result = run_cli("build", "--data", str(data_copy), "--out", str(previous_output), "--as-at", AS_AT)
+    assert_refused(result, before, previous_output, file, words)
+
+
+def test_a_template_naming_an_unknown_field_is_refused(data_copy, previous_output, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    broken_xlsx_template(templates)
+    before = snapshot(previous_output)
+    result = run_cli("build", "--data", str(data_copy), "--out", str(previous_output), "--templates", str(templates), "--as-at", AS_AT)
+    assert_refused(result, before, previous_output, "submission.xlsx", "unknown field {{ no_such_field }}")
+
+
+def test_unexpected_errors_are_one_line_and_exit_1(tmp_path):
+    # A data folder that is a file: not bad data we can name a line for, so exit 1 or 2 and one clear line.
+    target = tmp_path / "not-a-folder"
+    target.write_text("x")
+    result = run_cli("validate", "--data", str(target))
+    assert result.returncode == 2
+    assert "no such data folder" in result.stderr and "Traceback" not in result.stderr
