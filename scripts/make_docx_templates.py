@@ -90,10 +90,32 @@ def _header_footer(doc, header_text: str) -> None:
     footer.text = "{{ footer }}"
 
 
+def _report_header_footer(doc) -> None:
+    """Committee reports: the Part 1 / Part 2 label top right on every page; meeting and page number below."""
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = 2  # right
+    header.add_run("{{ classification_label }}").bold = True
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("{{ footer }}\tPage ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = footer.add_run("1")  # the field's shown value until Word or LibreOffice updates it
+    field.append(number._r)
+    footer._p.append(field)
+    for paragraph in (header, footer):
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
+    number.font.size = Pt(9)
+
+
 def county_report() -> None:
+    """Kent County Council's house style (seed 003): the By/To/Subject/Classification/Summary block."""
     doc = base("Arial", 12)
-    _header_footer(doc, "{{ classification_label }}")
-    labels = (("By:", "{{ by }}"), ("To:", "{{ to }}"), ("Subject:", "{{ subject }}"), ("Classification:", "{{ classification_label }}"))
+    _report_header_footer(doc)
+    doc.styles["Table Text"].font.size = Pt(9)  # the Appendix has eight columns
+    labels = (("By:", "{{ by }}"), ("To:", "{{ to }}"), ("Subject:", "{{ subject }}"), ("Classification:", "{{ classification_label }}"), ("Summary:", "{{ summary }}"))
     for label, tag in labels:
         paragraph = _para(doc)
         paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(3.5))
@@ -101,24 +123,36 @@ def county_report() -> None:
         paragraph.paragraph_format.first_line_indent = Cm(-3.5)
         paragraph.add_run(label).bold = True
         paragraph.add_run("\t" + tag)
-    paragraph = _para(doc)
-    paragraph.paragraph_format.left_indent = Cm(3.5)
-    paragraph.paragraph_format.first_line_indent = Cm(-3.5)
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(3.5))
-    paragraph.add_run("Summary:").bold = True
-    paragraph.add_run("\t{{ summary }}")
-    _para(doc, "{{ decision }}", bold=True)
+    decision = _para(doc, "{{ decision }}", bold=True)
+    decision.paragraph_format.space_before = Pt(6)
+    decision.paragraph_format.space_after = Pt(12)
+    rule = OxmlElement("w:pBdr")  # the line under the header block
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    rule.append(bottom)
+    decision._p.get_or_add_pPr().append(rule)
     _para(doc, "{{p body }}")
     doc.save(OUT / "county-report.docx")
 
 
 def district_report() -> None:
+    """A borough council's house style (seeds 000 and 002): centred heading block, item 1, paragraphs 1.1.1."""
     doc = base("Arial", 12)
-    _header_footer(doc, "{{ classification_label }}")
+    _report_header_footer(doc)
+    for level in (1, 2, 3):  # '1.1<tab>Background' lines up with the numbered paragraphs' text, wrapped lines too
+        heading = doc.styles[f"Heading {level}"].paragraph_format
+        heading.tab_stops.add_tab_stop(Cm(1.5))
+        heading.left_indent, heading.first_line_indent = Cm(1.5), Cm(-1.5)
+    default_tab = doc.settings.element.find(qn("w:defaultTabStop"))  # 'Background papers:<tab>contact: ...'
+    if default_tab is None:
+        default_tab = OxmlElement("w:defaultTabStop")
+        doc.settings.element.append(default_tab)
+    default_tab.set(qn("w:val"), str(int(Cm(5.0).twips)))
     _para(doc, "{{ council_upper }}", bold=True, size=14).alignment = 1
     _para(doc, "{{ meeting_upper }}", bold=True).alignment = 1
     _para(doc, "{{ meeting_date }}", bold=True).alignment = 1
-    _para(doc, "{{ author }}", style="Heading 1").alignment = 1
+    _para(doc, "{{ author }}", bold=True).alignment = 1
     _para(doc, "{{ classification_label }}")
     _para(doc, "{{ decision_type }}", bold=True)
     _para(doc, "{{p body }}")

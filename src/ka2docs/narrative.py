@@ -23,6 +23,8 @@ REPORT_KEYS = {
 }
 REQUIRED = {"template", "as_at", "council", "meeting", "meeting_date", "classification", "title", "sections"}
 BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
+# Tables a paragraph or an annex may name; reports.py builds each from the data.
+TABLE_NAMES = ("position_summary", "submission", "relevance", "local_action_plan")
 CLASSIFICATIONS = ("part1", "part2")
 NUMBERING = ("headings", "paragraphs")
 
@@ -42,6 +44,7 @@ class Block:
     kind: str  # text | table | bullets | numbered | subheading
     texts: list[Text] = field(default_factory=list)
     table: str = ""
+    caption: Text | None = None  # a table's caption, which may use figures too
 
 
 @dataclass
@@ -133,6 +136,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
         if not isinstance(annex, LineDict) or "table" not in annex or "title" not in annex:
             problems.append(problem(display, line_of(doc.get("annexes"), index), f"annexes[{index + 1}]", "needs a title and a table (allowed: title: ..., table: ...)"))
             continue
+        if str(annex["table"]) not in TABLE_NAMES:
+            problems.append(problem(display, line_of(annex, "table"), f"annexes[{index + 1}].table", f"unknown table '{annex['table']}' (allowed: {', '.join(TABLE_NAMES)})"))
+            continue
         annexes.append({"title": text(annex, "title", f"annexes[{index + 1}].title"), "table": str(annex["table"]), "line": line_of(annex, "table")})
     if len(problems) > before:
         return None
@@ -163,16 +169,20 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
             line = line_of(paragraphs, p_index)
             if isinstance(item, str):
                 blocks.append(Block("text", [Text(item, display, line, column)]))
+            elif isinstance(item, LineDict) and "table" in item and set(item) <= {"table", "caption"}:
+                name = str(item["table"])
+                if name not in TABLE_NAMES:
+                    problems.append(problem(display, line_of(item, "table"), column, f"unknown table '{name}' (allowed: {', '.join(TABLE_NAMES)})"))
+                caption = Text(str(item["caption"]), display, line_of(item, "caption"), f"{column}.caption") if item.get("caption") else None
+                blocks.append(Block("table", table=name, texts=[Text("", display, line, column)], caption=caption))
             elif isinstance(item, LineDict) and len(item) == 1 and next(iter(item)) in BLOCK_KEYS:
                 kind, value = next(iter(item.items()))
-                if kind == "table":
-                    blocks.append(Block("table", table=str(value), texts=[Text("", display, line, column)]))
-                elif kind in ("bullets", "numbered") and isinstance(value, LineList):
+                if kind in ("bullets", "numbered") and isinstance(value, LineList):
                     blocks.append(Block(kind, [Text(str(v), display, line_of(value, i), f"{column}[{i + 1}]") for i, v in enumerate(value)]))
                 else:
                     blocks.append(Block(kind, [Text(str(value), display, line, column)]))
             else:
-                problems.append(problem(display, line, column, "unknown paragraph (allowed: text, or one of " + ", ".join(sorted(BLOCK_KEYS)) + ")"))
+                problems.append(problem(display, line, column, "unknown paragraph (allowed: text, or one of " + ", ".join(sorted(BLOCK_KEYS)) + "; a table may also have a caption)"))
         sections.append(Section(Text(str(section["heading"]), display, line_of(section, "heading"), f"{where}.heading"), blocks))
     return sections
 
@@ -189,6 +199,7 @@ class Filler:
 
         self.figures = figures
         self.env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        self.env.filters["words"] = words
         self.problems: list[Problem] = []
 
     def __call__(self, text: Text) -> str:
@@ -204,3 +215,14 @@ class Filler:
         except jinja2.TemplateError as exc:
             self.problems.append(problem(text.file, text.line, text.column, f"bad {{{{ }}}} expression: {exc} (allowed: {{{{ name }}}} of a computed figure)"))
         return ""
+
+
+_WORDS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+]
+
+
+def words(number) -> str:
+    """{{ themes | words }}: 'eight', as reports write small numbers; larger ones stay digits."""
+    return _WORDS[number] if isinstance(number, int) and 0 <= number < len(_WORDS) else str(number)

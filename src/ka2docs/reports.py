@@ -1,0 +1,377 @@
+"""Committee reports: a narrative from data/reports/*.yaml, laid out with tables from the data.
+
+A report is a dated snapshot. It is built once the build's as-at reaches the report's own
+as-at, from the data as it stood on that date, so the May report keeps saying what it
+said in May whatever the data learns later. Its prose figures and its tables come from
+the same Position, so the text cannot contradict the tables.
+
+Two house styles, chosen by the narrative's `numbering`:
+- headings (county): '1. Introduction' headings, unnumbered paragraphs, signature, then
+  the background documents;
+- paragraphs (district): item '1 TITLE', sections '1.1', paragraphs '1.1.1', then the
+  background papers and contact, then the signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import context
+from .context import ILLUSTRATIVE_NOTE, long_date
+from .errors import DataError, Problem, problem
+from .history import Position, latest, position
+from .model import DataSet
+from .narrative import Block, Filler, Report, Text
+
+KIND = "committee-report"
+FOLDER = "reports"
+RECOMMENDATIONS = "Recommendations"
+DEFAULT_LABELS = {"part1": "Part 1 - Public", "part2": "Part 2 - Private"}
+# Words a classification label may not carry, by classification (a public label on a private report misleads).
+WRONG_LABEL_WORDS = {"part1": ("part 2", "private", "exempt"), "part2": ("part 1", "public", "unrestricted")}
+# Usable width in cm of an A4 page with 2 cm margins, portrait and landscape.
+PORTRAIT_CM, LANDSCAPE_CM = 17.0, 25.7
+WIDE_TABLES = ("submission",)  # an annex holding one of these gets landscape pages
+
+
+def documents(data: DataSet, as_at: dt.date) -> list:
+    """Every report whose own date has come, as at the build's date; every problem collected."""
+    from .documents import Document  # documents.plan imports this module
+
+    problems: list[Problem] = []
+    docs = []
+    for report in data.reports:
+        if report.as_at > as_at:
+            continue
+        built = _context(report, data, problems)
+        if built is not None:
+            docs.append(Document(f"{FOLDER}/{report.id}", KIND, "docx", f"docx/{report.template}.docx", built, report.classification))
+    if problems:
+        raise DataError(problems)
+    return docs
+
+
+def report_figures(report: Report, now: Position) -> dict:
+    """The figures a narrative may use: the data's (context.figures) and the report's own dates."""
+    meeting = report.meeting_date
+    return {
+        **context.figures(now),
+        "meeting_day": f"{meeting.day} {meeting:%B}",
+        "meeting_date": long_date(meeting),
+    }
+
+
+def _context(report: Report, data: DataSet, problems: list[Problem]) -> dict | None:
+    now = position(data, report.as_at)
+    fill = Filler(report_figures(report, now))
+    before = len(problems)
+    district = _district(report, data, problems)
+    fields = {key: fill(text) for key, text in report.fields.items()}
+    label = fields.get("classification_label") or DEFAULT_LABELS[report.classification]
+    if any(word in label.lower() for word in WRONG_LABEL_WORDS[report.classification]):
+        where = report.fields.get("classification_label")
+        problems.append(problem(report.file, where.line if where else report.line, "classification_label",
+                                f"'{label}' does not match classification {report.classification} (allowed: a label such as '{DEFAULT_LABELS[report.classification]}')"))
+    layout = _Layout(report, now, fill, district, problems)
+    body = layout.body()
+    problems.extend(fill.problems)
+    if len(problems) > before:
+        return None
+    meeting = long_date(report.meeting_date)
+    council, meeting_name = fields.get("council", ""), fields.get("meeting", "")
+    return {
+        "title": fields.get("title", ""),
+        "council": council,
+        "council_upper": council.upper(),
+        "meeting": meeting_name,
+        "meeting_upper": meeting_name.upper(),
+        "meeting_date": meeting,
+        "author": fields.get("author", ""),
+        "by": "\n".join(fill(t) for t in report.lists.get("by", [])),
+        "to": fields.get("to", ""),
+        "subject": fields.get("subject", ""),
+        "classification_label": label,
+        "summary": fields.get("summary", ""),
+        "decision": fields.get("decision", ""),
+        "decision_type": fields.get("decision_type", ""),
+        "footer": f"{council}: {meeting_name}, {meeting}",
+        "body": body,
+        "properties": {
+            "title": fields.get("title", ""),
+            "author": council,
+            "subject": fields.get("subject") or fields.get("item_title", ""),
+            "date": report.meeting_date.isoformat(),
+            "category": label,
+        },
+    }
+
+
+def _district(report: Report, data: DataSet, problems: list[Problem]) -> str:
+    """The report's district, checked against districts.csv when a table needs it."""
+    tables = [b.table for s in report.sections for b in s.blocks] + [a["table"] for a in report.annexes]
+    needs = [t for t in tables if t in ("relevance", "local_action_plan")]
+    name = report.district
+    known = [d.district for d in data.districts]
+    where = report.fields.get("district")
+    if name and name not in known:
+        problems.append(problem(report.file, where.line if where else report.line, "district", f"unknown district '{name}' (allowed: {', '.join(known) or 'none: districts.csv lists no district'})"))
+        return ""
+    if needs and not name:
+        problems.append(problem(report.file, report.line, "district", f"the {needs[0]} table needs the report's district (allowed: district: one of {', '.join(known) or 'the districts in districts.csv'})"))
+    return name
+
+
+class _Layout:
+    """Turns a narrative into body blocks in its house style, numbering as the seeds number."""
+
+    def __init__(self, report: Report, now: Position, fill: Filler, district: str, problems: list[Problem]):
+        self.report, self.now, self.fill, self.district, self.problems = report, now, fill, district, problems
+        self.district_style = report.numbering == "paragraphs"
+
+    def body(self) -> list[dict]:
+        report, fill = self.report, self.fill
+        blocks: list[dict] = []
+        item = fill(report.fields["item_number"]) if "item_number" in report.fields else ""
+        if self.district_style and "item_title" in report.fields:
+            blocks.append({"kind": "heading", "level": 1, "text": f"{item}\t{fill(report.fields['item_title'])}".strip()})
+        if "purpose" in report.fields:
+            blocks.append({"kind": "paragraph", "text": fill(report.fields["purpose"])})
+        sections = [(fill(s.heading), s.blocks) for s in report.sections]
+        recommendations = report.lists.get("recommendations", [])
+        for n, (heading, section_blocks) in enumerate(sections, start=1):
+            blocks += self.section(self.number(item, n), heading, section_blocks)
+        if recommendations:
+            number = self.number(item, len(sections) + 1)
+            blocks += self.section(number, RECOMMENDATIONS, [Block("numbered", list(recommendations))])
+        blocks += self.ending()
+        for annex in report.annexes:
+            blocks += self.annex(annex)
+        return blocks
+
+    def number(self, item: str, n: int) -> str:
+        return f"{item}.{n}" if self.district_style else f"{n}."
+
+    def section(self, number: str, heading: str, section_blocks: list[Block]) -> list[dict]:
+        level = 2 if self.district_style else 1
+        out = [{"kind": "heading", "level": level, "text": f"{number}\t{heading}" if self.district_style else f"{number} {heading}"}]
+        counter = 0
+
+        def next_number() -> str:
+            nonlocal counter
+            counter += 1
+            return f"{number}.{counter}"
+
+        for block in section_blocks:
+            if block.kind == "text":
+                text = self.fill(block.texts[0])
+                out.append({"kind": "paragraph", "text": text, **({"number": next_number()} if self.district_style else {})})
+            elif block.kind == "subheading":
+                out.append({"kind": "heading", "level": level + 1, "text": self.fill(block.texts[0])})
+            elif block.kind == "bullets":
+                out.append({"kind": "bullets", "items": [self.fill(t) for t in block.texts]})
+            elif block.kind == "numbered":
+                for n, text in enumerate(block.texts, start=1):
+                    out.append({"kind": "paragraph", "text": self.fill(text), "number": next_number() if self.district_style else f"{n}."})
+            elif block.kind == "table":
+                caption = self.fill(block.caption) if block.caption else ""
+                out += self.table(block.table, block.texts[0], caption)
+        return out
+
+    def ending(self) -> list[dict]:
+        """Signature, contact and background documents where each house style puts them."""
+        fields, fill = self.report.fields, self.fill
+        signature = [fill(fields[k]) for k in ("signature_name", "signature_title") if k in fields] + [
+            fill(fields[k]) for k in sorted(fields) if k.startswith("signature_") and k not in ("signature_name", "signature_title")
+        ]
+        contact = {k.removeprefix("contact_"): fill(v) for k, v in fields.items() if k.startswith("contact_")}
+        documents = [fill(t) for t in self.report.lists.get("background_documents", [])]
+        out: list[dict] = []
+        if self.district_style:
+            line = "Background papers:" + (f"\tcontact: {contact['name']}" if contact.get("name") else "")
+            out.append({"kind": "paragraph", "text": line, "keep_with_next": True})
+            out += [{"kind": "paragraph", "text": d, "keep_with_next": bool(signature)} for d in documents]
+            if signature:
+                out.append({"kind": "paragraph", "text": "\n".join(signature)})
+            return out
+        lines = signature + [contact[k] for k in ("name", "phone", "email") if contact.get(k)]
+        if lines:
+            out.append({"kind": "paragraph", "text": "\n".join(lines)})
+        if documents:
+            out.append({"kind": "heading", "level": 1, "text": "Background Documents:"})
+            out += [{"kind": "paragraph", "text": d, "number": f"{n}.", "keep_with_next": n < len(documents)} for n, d in enumerate(documents, start=1)]
+        return out
+
+    def annex(self, annex: dict) -> list[dict]:
+        title = self.fill(annex["title"])
+        where = Text("", self.report.file, annex["line"], "annexes")
+        wide = annex["table"] in WIDE_TABLES
+        start = [{"kind": "section", "orientation": "landscape"}] if wide else [{"kind": "page_break"}]
+        width = LANDSCAPE_CM if wide else PORTRAIT_CM
+        return [*start, {"kind": "heading", "level": 1, "text": title}, *self.table(annex["table"], where, "", width)]
+
+    # --- the tables a narrative may name (narrative.TABLE_NAMES) -------------------
+
+    def table(self, name: str, where: Text, caption: str, width: float = PORTRAIT_CM) -> list[dict]:
+        builders = {
+            "position_summary": self.position_summary,
+            "submission": self.submission,
+            "relevance": self.relevance,
+            "local_action_plan": self.local_action_plan,
+        }
+        if name not in builders:  # narrative.py checks names on loading; this guards a new name
+            self.problems.append(problem(where.file, where.line, where.column, f"unknown table '{name}' (allowed: {', '.join(builders)})"))
+            return []
+        blocks = builders[name](width)
+        if caption:
+            for block in reversed(blocks):
+                if block["kind"] == "table":
+                    block["caption"] = caption
+                    break
+        return blocks
+
+    def position_summary(self, width: float) -> list[dict]:
+        """The section 7 table: each status of the negotiated set with its count, the total, then the other sets."""
+        now = self.now
+        agreement = now.agreement
+        negotiated = now.negotiated
+        others = [i for s in agreement.sets[1:] for i in now.in_set(s.code)]
+        counts, other_counts = now.status_counts(negotiated), now.status_counts(others)
+        other_only = {s.code for s in agreement.statuses if other_counts[s.code] and not counts[s.code]}
+        rows = [[s.label, str(counts[s.code])] for s in agreement.statuses if s.code not in other_only]
+        unset = sum(1 for i in negotiated if not i.status)
+        if unset:
+            rows.append(["No status recorded yet", str(unset)])
+        emphasis = [len(rows)]
+        rows.append(["Total", str(len(negotiated))])
+        rows += [[f"{other_counts[s.code]} {s.label}", f"({other_counts[s.code]})"] for s in agreement.statuses if other_counts[s.code]]
+        return [{"kind": "table", "columns": ["Position on target-setting", "Indicators"], "rows": rows, "widths": [width - 4.0, 4.0], "emphasis_rows": emphasis}]
+
+    def submission(self, width: float) -> list[dict]:
+        """The draft submission template (the same context as the GOSE spreadsheet), one row per indicator."""
+        ctx = context.submission(self.now, part2=self.report.classification == "part2")
+        years = ctx["years"]
+        columns = [
+            "Indicator (NI number and title)", "Baseline", *years, "Whole period",
+            "Partners who have signed-up to the target (lead partner/s shown with a *)", "Status / commentary",
+        ]
+        blocks: list[dict] = []
+        if ctx["illustrative_note"]:
+            blocks.append({"kind": "paragraph", "text": ctx["illustrative_note"], "style": "Caption"})
+        for group in ctx["groups"]:
+            indicators = _by_indicator(group["rows"])
+            # A note every row of a block shares (the DCSF block's) is said once, under its heading.
+            notes = {lines[0]["commentary"] for lines in indicators}
+            shared = notes.pop() if len(indicators) > 1 and len(notes) == 1 else ""
+            blocks.append({"kind": "heading", "level": 2, "text": group["heading"]})
+            if shared:
+                blocks.append({"kind": "paragraph", "text": shared, "keep_with_next": True})
+            rows = []
+            for lines in indicators:
+                first = lines[0]
+                status = f"**{first['status']}**" if first["status"] else ""
+                commentary = "" if shared else first["commentary"]
+                rows.append([
+                    first["indicator"],
+                    _measures(lines, lambda r: r["baseline"]),
+                    *[_measures(lines, lambda r, n=n: r["targets"][n] + (" *" if r["designated"] and r["targets"][n] else "")) for n in range(len(years))],
+                    _measures(lines, lambda r: r["period"] + (" *" if r["designated"] and r["period"] else "")),
+                    first["partners"],
+                    "\n".join(t for t in (status, commentary) if t),
+                ])
+            blocks.append({"kind": "table", "columns": columns, "rows": rows})
+        # One set of widths for every table of the appendix, shared out by how much each column holds.
+        widths = _widths(columns, [row for b in blocks if b["kind"] == "table" for row in b["rows"]], width)
+        for block in blocks:
+            if block["kind"] == "table":
+                block["widths"] = widths
+        return blocks
+
+    def relevance(self, width: float) -> list[dict]:
+        """How far each selected indicator relates to the district council's core work."""
+        now, data = self.now, self.now.data
+        if not self.district:
+            return []
+        district = next(d for d in data.districts if d.district == self.district)
+        ratings = latest((r for r in data.relevance if r.district == self.district), now.as_at, lambda r: r.ni)
+        indicators = [i for i in now.indicators if i.set == now.main_set or i.ni in ratings]
+
+        def mark(text: str, record) -> str:
+            return f"{text} (illustrative)" if text and data.is_illustrative(record.source) else text
+
+        rows = []
+        for indicator in indicators:
+            record = ratings.get(indicator.ni)
+            theme = now.agreement.label("themes", indicator.theme) if indicator.theme else now.agreement.label("sets", indicator.set)
+            rows.append([
+                f"NI {indicator.ni} {indicator.title}",
+                theme,
+                mark(now.agreement.label("relevance_levels", record.relevance), record) if record else "Not yet assessed",
+                mark(record.note, record) if record else "",
+            ])
+        blocks: list[dict] = []
+        if any(data.is_illustrative(r.source) for r in ratings.values()):
+            blocks.append({"kind": "paragraph", "text": ILLUSTRATIVE_NOTE, "style": "Caption"})
+        blocks.append({"kind": "paragraph", "text": f"How far each indicator relates to the core work of {district.council}."})
+        columns = ["Indicator", "Theme", "Relevance", "Note"]
+        blocks.append({"kind": "table", "columns": columns, "rows": rows, "widths": [w * width / PORTRAIT_CM for w in (5.2, 3.0, 3.8, 5.0)]})
+        return blocks
+
+    def local_action_plan(self, width: float) -> list[dict]:  # the plan's own widths fit a portrait page
+        """The district's Local Action Plan: the very blocks of the plan document (action_plans.py)."""
+        if not self.district:
+            return []
+        from . import action_plans
+
+        return action_plans.annex_blocks(self.now, self.district)
+
+
+def _by_indicator(rows: list[dict]) -> list[list[dict]]:
+    """The submission's rows (one per measure) gathered per indicator."""
+    grouped: list[list[dict]] = []
+    for row in rows:
+        if grouped and grouped[-1][0]["ni"] == row["ni"]:
+            grouped[-1].append(row)
+        else:
+            grouped.append([row])
+    return grouped
+
+
+def _measures(lines: list[dict], value) -> str:
+    """One cell for all of an indicator's measures: 'Male: 656' on a line each."""
+    parts = []
+    for line in lines:
+        text = value(line)
+        if text:
+            parts.append(f"{line['measure']}: {text}" if line["measure"] else text)
+    return "\n".join(parts)
+
+
+def _widths(columns: list[str], rows: list[list[str]], total: float, narrowest: float = 2.4, step: float = 0.1) -> list[float]:
+    """Column widths in cm that keep the table's rows short, none narrower than `narrowest`.
+
+    Rows may not split across pages, so a tall row wastes the rest of a page. Starting
+    from the narrowest widths, each step of width goes to the column where it saves the
+    most lines over the whole table (a line holds about 5.5 characters a cm at 9 pt,
+    less the end of a line a word did not fit);
+    ties go to the column with the most lines of its own.
+    """
+    cells = [[str(c) for c in row] for row in [columns, *rows]]
+
+    def lines(text: str, width: float) -> float:  # smooth, so that every step of width counts
+        per_line = max(1.0, (width - 0.25) * 5.5 - 2.5)  # cell padding; words wrap before the edge
+        return sum(max(1.0, len(part) / per_line) for part in text.split("\n"))
+
+    widths = [narrowest] * len(columns)
+    counts = [[lines(c, narrowest) for c in row] for row in cells]  # counts[row][column]
+    for _ in range(max(0, round((total - sum(widths)) / step))):
+        best, best_key, best_column = 0, None, []
+        for n in range(len(columns)):
+            wider = [lines(row[n], widths[n] + step) for row in cells]
+            rows_height = sum(max(*row[:n], wider[r], *row[n + 1:]) for r, row in enumerate(counts))
+            key = (round(rows_height, 6), round(sum(wider) - sum(row[n] for row in counts), 6), n)
+            if best_key is None or key < best_key:
+                best, best_key, best_column = n, key, wider
+        widths[best] += step
+        for r, row in enumerate(counts):
+            row[best] = best_column[r]
+    return [round(w, 2) for w in widths]

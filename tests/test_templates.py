@@ -1,0 +1,100 @@
+"""`ka2docs templates`, and what a broken template does to `ka2docs build`."""
+
+from __future__ import annotations
+
+import shutil
+
+import docx
+import openpyxl
+import pytest
+from conftest import TEMPLATES, run_cli
+
+AS_AT = "2008-05-01"
+
+
+@pytest.fixture
+def templates_copy(tmp_path):
+    target = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, target)
+    return target
+
+
+def add_paragraph(path, text: str) -> None:
+    document = docx.Document(path)
+    document.add_paragraph(text)
+    document.save(path)
+
+
+def listing(stdout: str) -> dict[str, list[str]]:
+    """{template: [its indented lines]} from the command's output."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in stdout.splitlines():
+        if line.startswith("  ") and current:
+            out[current].append(line.strip())
+        elif line:
+            current = line.split(":", 1)[0]
+            out[current] = [line]
+    return out
+
+
+def test_lists_every_template_its_variables_and_none_missing():
+    result = run_cli("templates", "--as-at", AS_AT)
+    assert result.returncode == 0, result.stderr
+    found = listing(result.stdout)
+    for name in ("docx/county-report.docx", "docx/district-report.docx", "xlsx/submission.xlsx"):
+        assert name in found, result.stdout
+        assert "not provided by the data: (none)" in found[name]
+    county = found["docx/county-report.docx"]
+    assert county[0] == "docx/county-report.docx: used by 1 document as at 2008-05-01"
+    assert "variables: body, by, classification_label, decision, footer, subject, summary, to" in county
+    submission = next(line for line in found["xlsx/submission.xlsx"] if line.startswith("variables:"))
+    assert {"indicator", "baseline", "year1", "partners", "status"} <= set(submission.removeprefix("variables: ").split(", "))
+
+
+def test_a_tag_the_data_does_not_provide_fails_the_check_and_the_build(templates_copy, tmp_path):
+    template = templates_copy / "docx" / "county-report.docx"
+    add_paragraph(template, "Prepared by {{ report_author }}")
+    result = run_cli("templates", "--templates", str(templates_copy), "--as-at", AS_AT)
+    assert result.returncode == 2
+    assert "not provided by the data: report_author" in listing(result.stdout)["docx/county-report.docx"]
+    assert f"{template}: tag: {{{{ report_author }}}} is not provided by the data (allowed: " in result.stderr
+    out = tmp_path / "out"
+    built = run_cli("build", "--templates", str(templates_copy), "--as-at", AS_AT, "--out", str(out))
+    assert built.returncode == 2
+    assert f"{template}: tag: 'report_author' is undefined" in built.stderr
+    assert "Traceback" not in built.stderr and not out.exists()
+
+
+def test_a_syntax_error_in_a_tag_fails_the_check_and_the_build(templates_copy, tmp_path):
+    template = templates_copy / "docx" / "district-report.docx"
+    add_paragraph(template, "{{ meeting_date ")
+    result = run_cli("templates", "--templates", str(templates_copy), "--as-at", AS_AT)
+    assert result.returncode == 2
+    assert f"{template}: tag: syntax error" in result.stderr
+    assert "docx/district-report.docx: used by 1 document as at 2008-05-01  FAILED" in result.stdout
+    built = run_cli("build", "--templates", str(templates_copy), "--as-at", AS_AT, "--out", str(tmp_path / "out"))
+    assert built.returncode == 2
+    assert f"{template}: tag: syntax error" in built.stderr and "Traceback" not in built.stderr
+
+
+def test_an_excel_placeholder_the_data_lacks_or_a_broken_one(templates_copy):
+    template = templates_copy / "xlsx" / "submission.xlsx"
+    book = openpyxl.load_workbook(template)
+    book.active["B1"] = "{{ prepared_by }}"
+    book.active["C1"] = "{{ title"
+    book.save(template)
+    result = run_cli("templates", "--templates", str(templates_copy), "--as-at", AS_AT)
+    assert result.returncode == 2
+    assert f"{template}:1: Submission!C1: malformed tag '{{{{ title'" in result.stderr
+    book.active["C1"] = None
+    book.save(template)
+    result = run_cli("templates", "--templates", str(templates_copy), "--as-at", AS_AT)
+    assert result.returncode == 2
+    assert "not provided by the data: prepared_by" in listing(result.stdout)["xlsx/submission.xlsx"]
+    assert "unknown field {{ prepared_by }}" in result.stderr
+
+
+def test_templates_command_documents_its_options():
+    result = run_cli("templates", "--help")
+    assert result.returncode == 0 and "--templates" in result.stdout and "--data" in result.stdout and "--as-at" in result.stdout
