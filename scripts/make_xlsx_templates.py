@@ -13,9 +13,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 OUT = Path(__file__).resolve().parent.parent / "templates" / "xlsx"
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="1F3864")  # white on this: 12.6:1 contrast
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")  # white on this: 11.6:1 contrast
 THEME_FILL = PatternFill("solid", fgColor="D9E2F3")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+FONT = "Calibri"  # the workbook default: a font with no name prints in a serif fallback
 
 
 def landscape(sheet, header_row: int) -> None:
@@ -46,25 +47,145 @@ def submission() -> None:
         ("Commentary", "commentary", 40),
     ]
     sheet["A1"] = "{{ title }}"
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
     sheet["A2"] = "{{ subtitle }}"
     sheet["A3"] = "{{ illustrative_note }}"
-    sheet["A3"].font = Font(italic=True)
+    sheet["A3"].font = Font(name=FONT, italic=True)
     for n, (header, field, width) in enumerate(columns, start=1):
         letter = sheet.cell(row=4, column=n).column_letter
         sheet.column_dimensions[letter].width = width
         head = sheet.cell(row=4, column=n, value=header)
-        head.font = Font(bold=True, color="FFFFFF")
+        head.font = Font(name=FONT, bold=True, color="FFFFFF")
         head.fill, head.border, head.alignment = HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
         theme = sheet.cell(row=5, column=n, value="{{ heading }}" if n == 1 else None)
-        theme.font, theme.fill, theme.border = Font(bold=True), THEME_FILL, BOX
+        theme.font, theme.fill, theme.border = Font(name=FONT, bold=True), THEME_FILL, BOX
         data = sheet.cell(row=6, column=n, value="{{ " + field + " }}")
         data.border, data.alignment = BOX, WRAP_TOP
+    sheet.row_dimensions[4].height = 30  # two lines: 'Designated (*)' wraps
     sheet.freeze_panes = "B5"
     landscape(sheet, 4)
     book.save(OUT / "submission.xlsx")
 
 
+# Gaps are shaded amber; black text on it keeps a 13:1 contrast (WCAG asks 4.5:1).
+GAP_FILL = PatternFill("solid", fgColor="FFC000")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _head(cell, text: str, bold: bool = True, size: int | None = None) -> None:
+    cell.value = text
+    cell.font = Font(name=FONT, bold=bold, color="FFFFFF", size=size)
+    cell.fill, cell.border = HEADER_FILL, BOX
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _grid_sheet(sheet, labels: list[tuple[str, str, str, int]], trailing: list[tuple[str, str, str, int]], header_fields: list[str]) -> None:
+    """A partners x indicators grid: label columns, one sample indicator column, trailing totals.
+
+    Each column is (header row 1, header row 2, data placeholder, width). Rows: the sheet
+    header (placeholders), two header rows, a sample data row, a sample footer row, a
+    sample highlighted cell and a sample legend line. The renderer repeats the sample
+    indicator column once per indicator and the sample rows once per row.
+    """
+    for n, field in enumerate(header_fields, start=1):
+        sheet.cell(row=n, column=1, value="{{ " + field + " }}")
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
+    for n in range(3, len(header_fields) + 1):
+        sheet.cell(row=n, column=1).font = Font(name=FONT, italic=True)
+    top = len(header_fields) + 2
+    columns = [*labels, ("{{ ni }}", "{{ indicator_title }}", "{{ cell }}", 14), *trailing]
+    for c, (head1, head2, field, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = width
+        _head(sheet.cell(row=top, column=c), head1)
+        _head(sheet.cell(row=top + 1, column=c), head2, bold=False, size=8)
+        data = sheet.cell(row=top + 2, column=c, value=field)
+        data.border = BOX
+        data.alignment = CENTRE if c > len(labels) else WRAP_TOP
+        footer = sheet.cell(row=top + 3, column=c, value=("{{ footer_label }}" if c == 1 else "{{ footer_cell }}" if c == len(labels) + 1 else "{{ footer_total }}" if c == len(labels) + 2 else None))
+        footer.font, footer.fill, footer.border = Font(name=FONT, bold=True), THEME_FILL, BOX
+        footer.alignment = WRAP_TOP if c == 1 else CENTRE
+    sheet.row_dimensions[top].height = 30
+    sheet.row_dimensions[top + 1].height = 150  # indicator titles wrap in a narrow column
+    gap = sheet.cell(row=top + 4, column=1, value="{{ gap_sample }}")
+    gap.fill, gap.font, gap.border = GAP_FILL, Font(name=FONT, bold=True, color="000000"), BOX
+    sheet.cell(row=top + 5, column=1, value="{{ legend }}")
+    sheet.freeze_panes = sheet.cell(row=top + 2, column=len(labels) + 1).coordinate
+    landscape(sheet, top)
+    # A grid of 50+ indicators squeezed onto one page prints unreadably small: A3, about
+    # a dozen indicators a page, partner names and the header rows repeated on each.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
+    sheet.page_setup.fitToWidth = 4
+    sheet.print_title_rows = f"{top}:{top + 1}"
+    sheet.print_title_cols = "A:A"
+
+
+def matrix() -> None:
+    book = Workbook()
+    signups = book.active
+    signups.title = "Sign-ups"
+    _grid_sheet(
+        signups,
+        [("Partner", "Indicator title", "{{ partner }}", 52), ("Statutory partner", "yes / no", "{{ statutory }}", 10)],
+        [("Total sign-ups", "indicators signed", "{{ total }}", 10), ("Gap", "what to chase", "{{ gap }}", 24)],
+        ["title", "subtitle", "key", "illustrative_note"],
+    )
+    gaps = book.create_sheet("Gaps")
+    gaps["A1"], gaps["A2"], gaps["A3"], gaps["A4"] = "{{ title }}", "{{ subtitle }}", "{{ summary }}", "{{ illustrative_note }}"
+    gaps["A1"].font = Font(name=FONT, bold=True, size=14)
+    gaps["A4"].font = Font(name=FONT, italic=True)
+    for c, (header, field, width) in enumerate((("Gap", "gap", 30), ("Indicator", "indicator", 50), ("Partner", "partner", 34), ("Why it matters", "why", 70)), start=1):
+        gaps.column_dimensions[gaps.cell(row=1, column=c).column_letter].width = width
+        _head(gaps.cell(row=6, column=c), header)
+        data = gaps.cell(row=7, column=c, value="{{ " + field + " }}")
+        data.border, data.alignment = BOX, WRAP_TOP
+    gaps.freeze_panes = "A7"
+    landscape(gaps, 6)
+    districts = book.create_sheet("Districts")
+    _grid_sheet(
+        districts,
+        [("District", "Indicator title", "{{ district }}", 22), ("Council", "district council", "{{ council }}", 30), ("Signed up as", "group in the submission", "{{ group }}", 28)],
+        [("Total sign-ups", "indicators signed", "{{ total }}", 10)],
+        ["title", "subtitle", "note", "illustrative_note"],
+    )
+    book.save(OUT / "matrix.xlsx")
+
+
+def refresh_schedule() -> None:
+    """One line per difference from the submission, under the submission's theme headings."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Refresh schedule"
+    columns = [
+        ("Indicator (NI number and title)", "indicator", 38),
+        ("What changed", "change", 22),
+        ("{{ old_heading }}", "old", 34),
+        ("{{ new_heading }}", "new", 34),
+        ("Date", "date", 10),
+        ("Reason", "reason", 40),
+        ("Source", "source", 18),
+    ]
+    sheet["A1"] = "{{ title }}"
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
+    sheet["A2"] = "{{ subtitle }}"
+    sheet["A3"] = "{{ illustrative_note }}"
+    sheet["A3"].font = Font(name=FONT, italic=True)
+    for n, (header, field, width) in enumerate(columns, start=1):
+        letter = sheet.cell(row=4, column=n).column_letter
+        sheet.column_dimensions[letter].width = width
+        head = sheet.cell(row=4, column=n, value=header)
+        head.font = Font(name=FONT, bold=True, color="FFFFFF")
+        head.fill, head.border, head.alignment = HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
+        theme = sheet.cell(row=5, column=n, value="{{ heading }}" if n == 1 else None)
+        theme.font, theme.fill, theme.border = Font(name=FONT, bold=True), THEME_FILL, BOX
+        data = sheet.cell(row=6, column=n, value="{{ " + field + " }}")
+        data.border, data.alignment = BOX, WRAP_TOP
+    sheet.freeze_panes = "B5"
+    landscape(sheet, 4)
+    book.save(OUT / "refresh-schedule.xlsx")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     submission()
+    matrix()
+    refresh_schedule()

@@ -7,14 +7,12 @@ make it in Excel.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import TEMPLATES, run_cli
 
 AS_AT = "2008-05-01"
@@ -199,7 +197,7 @@ def test_corpus_has_at_least_forty_cases():
 def test_bad_data_is_refused_and_nothing_is_touched(case_id, edit, file, words, data_copy, previous_output):
     edit(data_copy)
     before = snapshot(previous_output)
-    result = run_cli("build", "--data", str(data_copy), "--out", str(previous_output), "--as-at", AS_AT)
+    result = run_cli("build", "--strict", "--data", str(data_copy), "--out", str(previous_output), "--as-at", AS_AT)
     assert_refused(result, before, previous_output, file, words)
 
 

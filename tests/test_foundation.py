@@ -8,7 +8,6 @@ import json
 
 import openpyxl
 import pytest
-
 from conftest import DATA, run_cli
 
 
@@ -186,7 +185,7 @@ def test_manifest_lists_the_submission_with_its_sha256(may_build):
 
 
 def test_submission_values_leads_and_theme_counts(may_build):
-    sheet, header_row, header, rows = submission_rows(may_build)
+    _, _, header, rows = submission_rows(may_build)
     assert header[:7] == ["Indicator (NI number and title)", "Measure", "Baseline", "08/09", "09/10", "10/11", "Whole period"]
     by_ni = {}
     for row in rows:
@@ -258,3 +257,15 @@ def test_cli_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("validate", "status", "build"):
         assert command in result.stdout
+
+
+def test_build_warns_about_a_missing_lead_and_strict_refuses(data_copy, tmp_path):
+    with open(data_copy / "signups.csv", "a", encoding="utf-8") as handle:
+        handle.write("2008-06-01,191,Kent Waste Partnership,withdrawn,,Lead withdrew,seed-003\n")
+    out = tmp_path / "out"
+    relaxed = run_cli("build", "--data", str(data_copy), "--out", str(out), "--as-at", "2008-06-01")
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert "warning: " in relaxed.stderr and "NI 191 has no lead partner as at 2008-06-01" in relaxed.stderr
+    assert (out / "manifest.json").exists()
+    strict = run_cli("build", "--strict", "--data", str(data_copy), "--out", str(tmp_path / "strict"), "--as-at", "2008-06-01")
+    assert strict.returncode == 2 and not (tmp_path / "strict").exists()

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT, TEMPLATES, run_cli
 
 KILL_AFTER_DOCUMENT = """

@@ -38,7 +38,7 @@ def _date(value: str | None) -> dt.date:
 
 
 DataOpt = Annotated[Path, typer.Option("--data", help="Folder holding agreement.yaml and the data tables.")]
-AsAtOpt = Annotated[Optional[str], typer.Option("--as-at", help="Date the documents speak for, YYYY-MM-DD (default: today). Rows dated later are ignored.")]
+AsAtOpt = Annotated[Optional[str], typer.Option("--as-at", metavar="YYYY-MM-DD", help="Date the documents speak for, YYYY-MM-DD (default: today). Rows dated later are ignored.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder the documents and manifest.json are written to.")]
 TemplatesOpt = Annotated[Path, typer.Option("--templates", help="Folder of Word and Excel templates.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
@@ -98,22 +98,27 @@ def build(
     out: OutOpt = Path("output"),
     templates: TemplatesOpt = Path("templates"),
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside every Word document (needs LibreOffice).")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 2) on the agreement's gaps, such as an indicator with no lead, instead of warning.")] = False,
 ) -> None:
     """Write every document due as at the date, and output/manifest.json."""
     from .build import build as run
 
     day = _date(as_at)
     progress = _progress() if sys.stderr.isatty() else None
-    result = run(data, out, templates, day, pdf=pdf, progress=progress)
+    result = run(data, out, templates, day, pdf=pdf, progress=progress, strict=strict)
+    for gap in result.gaps:
+        print(f"warning: {gap}", file=sys.stderr)
     if progress:
         progress(0, 0)
     if result.unchanged:
         print(f"{out}: up to date as at {day.isoformat()} ({len(result.documents)} documents; nothing changed)")
     else:
         print(f"{out}: {len(result.written)} written, {len(result.reused)} unchanged, as at {day.isoformat()}")
+    if result.pdf and result.pdf.documents:
+        print(f"PDF: {result.pdf}")
 
 
-def _progress():
+def _progress(unit: str = "documents"):
     """A one-line progress bar on stderr, shown only once a build has run for a second."""
     import time
 
@@ -129,10 +134,148 @@ def _progress():
             return
         shown["any"] = True
         filled = int(30 * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} documents")
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {unit}")
         sys.stderr.flush()
 
     return update
+
+
+@app.command()
+def signups(
+    partner: Annotated[str, typer.Option("--partner", help="Partner name as in partners.csv (any case), or a district of districts.csv.")],
+    data: DataOpt = Path("data"),
+    as_at: AsAtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What one partner has signed up to as at the date, by role (NI number and title)."""
+    from .history import position
+    from .load import load
+    from .signup_matrix import partner_signups
+    from .validate import validate as check
+
+    day = _date(as_at)
+    dataset = load(data)
+    check(dataset, day)
+    found = partner_signups(position(dataset, day), partner)
+    if as_json:
+        print(json.dumps(found, sort_keys=True))
+        return
+    via = f" (the district signs up as '{found['partner']}')" if found["district"] else ""
+    kind = "statutory partner" if found["statutory"] else "non-statutory partner"
+    print(f"{found['district'] or found['partner']}{via}: {kind}, signed up to {found['total']} indicators as at {day:%d/%m/%y}")
+    for role in found["roles"]:
+        print(f"{role['label']} ({len(role['indicators'])}):" + ("" if role["indicators"] else " none"))
+        for item in role["indicators"]:
+            detail = f" [{item['detail']}]" if item["detail"] else ""
+            mark = " (illustrative)" if item["illustrative"] else ""
+            print(f"  NI {item['ni']} {item['title']}{detail}{mark}")
+
+
+@app.command("check")
+def check_documents(out: OutOpt = Path("output")) -> None:
+    """Check every document in OUT/manifest.json for accessibility; print each failure as FILE: rule: where.
+
+    Exit 0 when every document passes, 1 when any fails, 2 when OUT holds no build.
+    Rules: heading-order, table-header, merged-cells, image-alt, doc-title, doc-language,
+    contrast, empty-paragraph-layout, sheet-name, frozen-header, blank-header, pdf-tagged, pdf-title.
+    """
+    from .checks import check_output
+
+    failures = check_output(out)
+    for failure in failures:
+        print(failure)
+    files = len({f.file for f in failures})
+    if failures:
+        print(f"{out}: {len(failures)} accessibility failure{'s' if len(failures) != 1 else ''} in {files} document{'s' if files != 1 else ''}", file=sys.stderr)
+        sys.exit(1)  # typer.Exit's code is lost: run() calls the app with standalone_mode=False
+    print(f"{out}: every document passes the accessibility checks")
+
+
+@app.command()
+def changes(
+    since: Annotated[str, typer.Option("--since", metavar="YYYY-MM-DD", help="The earlier date, YYYY-MM-DD: show what differs from the position on this date.")],
+    data: DataOpt = Path("data"),
+    as_at: AsAtOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of changes instead of lines.")] = False,
+    include_restricted: Annotated[bool, typer.Option("--include-restricted", help="Also show restricted (Part 2) commentary and reasons.")] = False,
+) -> None:
+    """What changed between two dates: statuses, baselines, targets, designations, sign-ups, indicators."""
+    from .history import changes as between
+    from .history import public
+    from .load import load
+    from .validate import validate as check
+
+    day, start = _date(as_at), _date(since)
+    if start > day:
+        raise typer.BadParameter(f"{start} is after the as-at date {day} (allowed: a date on or before --as-at)", param_hint="'--since'")
+    dataset = load(data)
+    check(dataset, day)
+    found = between(dataset, start, day)
+    found = found if include_restricted else public(found)
+    if as_json:
+        print(json.dumps([{**c.as_dict(), "restricted": c.restricted, "illustrative": dataset.is_illustrative(c.source)} for c in found], sort_keys=True))
+        return
+    print(f"{dataset.agreement.name}: {len(found)} change{'' if len(found) == 1 else 's'} between {start:%d/%m/%y} and {day:%d/%m/%y}")
+    for c in found:
+        mark = " (illustrative)" if dataset.is_illustrative(c.source) else ""
+        secret = " [restricted]" if c.restricted else ""
+        reason = f"  ({c.reason})" if c.reason else ""
+        print(f"{c.date.isoformat()}  NI {c.ni:<4} {c.what}: {c.old or '(none)'} -> {c.new or '(none)'}{mark}{secret}{reason}")
+
+
+@app.command()
+def templates(
+    templates: TemplatesOpt = Path("templates"),
+    data: DataOpt = Path("data"),
+    as_at: AsAtOpt = None,
+) -> None:
+    """List each Word and Excel template, the variables its tags use, and any the data does not provide."""
+    from .errors import TemplateError
+    from .templates_check import check
+
+    day = _date(as_at)
+    results = check(templates, data, day)
+    for r in results:
+        used = f"used by {len(r.documents)} document{'' if len(r.documents) == 1 else 's'}" if r.documents else "used by no document"
+        print(f"{r.template}: {used} as at {day.isoformat()}{'' if r.ok else '  FAILED'}")
+        print(f"  variables: {', '.join(r.variables) or '(none)'}")
+        if r.documents:
+            print(f"  not provided by the data: {', '.join(r.missing) or '(none)'}")
+    problems = [p for r in results for p in r.problems]
+    if problems:
+        raise TemplateError(problems)
+
+
+@app.command("build-all")
+def build_all(
+    areas: Annotated[Path, typer.Argument(help="Folder holding one data folder per area (each with agreement.yaml and its tables).")],
+    as_at: AsAtOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder each area's documents and manifest.json are written to, as OUT/<area>/.")] = Path("output"),
+    templates: TemplatesOpt = Path("templates"),
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Areas built at once (default: one per core).")] = None,
+) -> None:
+    """Build every area's documents at once (one process per core); an area whose data did not change is left as it is."""
+    import time
+
+    from .national import AreasFailed
+    from .national import build_all as run_all
+
+    day = _date(as_at)
+    start = time.perf_counter()
+    progress = _progress("areas") if sys.stderr.isatty() else None
+    results = run_all(areas, out, templates, day, jobs=jobs, progress=progress)
+    if progress:
+        progress(0, 0)
+    built = [r for r in results if r.ok]
+    documents = sum(r.documents for r in built)
+    written = sum(r.written for r in built)
+    unchanged = sum(1 for r in built if r.unchanged)
+    seconds = time.perf_counter() - start
+    print(f"{out}: {len(built)} of {len(results)} areas as at {day.isoformat()}: {documents} documents, {written} written, {documents - written} unchanged"
+          f" ({unchanged} areas untouched) in {seconds:.1f} s")
+    failed = [r for r in results if not r.ok]
+    if failed:  # each problem once, named by its area; exit 2 as `build` would for bad data
+        raise AreasFailed("\n".join(f"{r.area}: {line}" for r in failed for line in r.problems))
 
 
 def run() -> None:
@@ -150,9 +293,12 @@ def run() -> None:
         print("Aborted.", file=sys.stderr)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the edge of the program
-        import click
+        try:
+            from click import ClickException
+        except ImportError:  # typer 0.2x ships click inside itself
+            from typer._click.exceptions import ClickException
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, ClickException):
             exc.show()
             sys.exit(exc.exit_code)
         if DEBUG["on"] or "--debug" in sys.argv:

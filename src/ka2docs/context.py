@@ -51,7 +51,7 @@ def value_rows(position: Position, indicator: IndicatorPosition, mark) -> list[d
     measures = indicator.measures or [""]
     rows = []
     for measure in measures:
-        def cell(year: str) -> str:
+        def cell(year: str, measure: str = measure) -> str:
             record = indicator.values.get((measure, year))
             return mark(record.value, record) if record else ""
 
@@ -146,4 +146,9 @@ def figures(position: Position) -> dict:
             "previous_total": money(float(reward.get("previous_agreement_total") or 0)),
         },
         "themes": len(position.by_theme()),
+        # For the committee reports' prose: '01 May', 'the national list of 198', '2008-11', '3 year targets'.
+        "as_at_day": f"{position.as_at:%d %B}",
+        "national_indicators": agreement.last_ni - agreement.first_ni + 1,
+        "period": str(facts.get("period", "")),
+        "years": len(agreement.years),
     }

@@ -34,6 +34,15 @@ def plan(data: DataSet, as_at: dt.date) -> list[Document]:
     """Every document due as at the date, in a stable order."""
     now = position(data, as_at)
     documents = [*submissions(now)]
+    from . import bulletins, refresh  # here, not at the top: they import Document from this module
+
+    documents += [*bulletins.documents(data, as_at), *refresh.documents(data, as_at)]
+    from . import action_plans, signup_matrix
+
+    documents += [*signup_matrix.documents(now), *action_plans.documents(now)]
+    from . import reports
+
+    documents += reports.documents(data, as_at)
     return documents
 
 
@@ -59,4 +68,8 @@ def render(document: Document, templates: Path) -> bytes:
         from .formats import docx
 
         return docx.render(document.context, template)
+    if document.format == "html":
+        from .formats import html
+
+        return html.render(document.context, template)
     raise ValueError(f"no renderer for {document.kind} {document.format}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import model
 
@@ -159,12 +159,43 @@ class Change:
     reason: str
     source: str
     restricted: bool = False
+    old_source: str = ""  # the source of the old value, so a document can mark it too
 
     def as_dict(self) -> dict:
         return {
             "date": self.date.isoformat(), "ni": self.ni, "kind": self.kind, "item": self.item,
             "old": self.old, "new": self.new, "reason": self.reason, "source": self.source,
         }
+
+    @property
+    def what(self) -> str:
+        """What changed, in words: 'status', 'target 10/11 (All persons)', 'sign-up: Natural England'."""
+        if self.kind == "indicator":
+            return f"indicator {self.item}"
+        if self.kind == "status":
+            return self.item
+        if self.kind == "sign-up":
+            return f"sign-up: {self.item}"
+        measure, _, year = self.item.rpartition(", ")
+        when = "" if year == "baseline" else (" for the whole period" if year == "all" else f" {year}")
+        return f"{self.kind}{when}" + (f" ({measure})" if measure else "")
+
+    def public(self) -> Change | None:
+        """This change as a Part 1 document may show it, or None.
+
+        A status move is public (the Part 1 submission shows every status) but a
+        restricted row's reason is not; restricted commentary is never public.
+        """
+        if not self.restricted:
+            return self
+        if self.kind == "status" and self.item == "status":
+            return replace(self, reason="", restricted=False)
+        return None
+
+
+def public(changes: list[Change]) -> list[Change]:
+    """The changes a Part 1 document may show."""
+    return [c for c in (change.public() for change in changes) if c is not None]
 
 
 def changes(data: model.DataSet, since: dt.date, as_at: dt.date) -> list[Change]:
@@ -210,7 +241,7 @@ def _status_change(out, agreement, old, new) -> None:
     new_text = agreement.entry("statuses", n.status).get("short", n.status)
     if o and o.status == n.status:
         old_text, new_text = o.commentary, n.commentary
-    out.append(Change(n.date, new.ni, "status", "status" if not o or o.status != n.status else "commentary", old_text, new_text, n.reason, n.source, n.restricted or bool(o and o.restricted)))
+    out.append(Change(n.date, new.ni, "status", "status" if not o or o.status != n.status else "commentary", old_text, new_text, n.reason, n.source, n.restricted or bool(o and o.restricted), o.source if o else ""))
 
 
 def _value_changes(out, old, new, raw) -> None:
@@ -220,11 +251,13 @@ def _value_changes(out, old, new, raw) -> None:
         measure, year = key
         item = f"{measure}, {year}" if measure else year
         kind = "baseline" if year == "baseline" else "target"
+        old_source = o.source if o else ""
         if (o.value if o else "") != (n.value if n else ""):
             record = n or raw[(new.ni, *key)]
-            out.append(Change(record.date, new.ni, kind, item, o.value if o else "", n.value if n else "", record.reason, record.source))
-        if n and o and n.designated != o.designated:
-            out.append(Change(n.date, new.ni, "designation", item, _yes(o.designated), _yes(n.designated), n.reason, n.source))
+            out.append(Change(record.date, new.ni, kind, item, o.value if o else "", n.value if n else "", record.reason, record.source, old_source=old_source))
+        # A new value may arrive designated; a withdrawn value's change already says it went.
+        if n and n.designated != bool(o and o.designated):
+            out.append(Change(n.date, new.ni, "designation", item, _yes(bool(o and o.designated)), _yes(n.designated), n.reason, n.source, old_source=old_source))
 
 
 def _yes(flag: bool) -> str:
@@ -242,5 +275,5 @@ def _signup_changes(out, agreement, old, new, raw) -> None:
         out.append(Change(
             record.date, new.ni, "sign-up", partner,
             agreement.label("roles", o.role) if o else "", agreement.label("roles", n.role) if n else "",
-            record.reason, record.source,
+            record.reason, record.source, old_source=o.source if o else "",
         ))

@@ -206,7 +206,8 @@ def _list(values: list[str], most: int = 12) -> str:
 # --- agreement.yaml -------------------------------------------------------------
 
 AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant"}
-FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source"}
+FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh"}
+REFRESH_KEYS = {"label", "submitted", "date", "source"}
 REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
 CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes"}
 REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "source"}
@@ -245,6 +246,8 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         if error:
             problems.append(problem(display, line_of(facts, "submission_deadline"), "agreement.submission_deadline", error))
         facts["submission_deadline"] = value
+    if "refresh" in facts:
+        facts["refresh"] = _refresh(facts, display, problems)
     ni_set = facts.get("indicator_set")
     first, last = (ni_set.get("first"), ni_set.get("last")) if isinstance(ni_set, dict) else (None, None)
     if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and ni_set.get("name")):
@@ -263,6 +266,28 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     return model.Agreement(
         facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), **vocabularies,
     )
+
+
+def _refresh(facts: LineDict, display: str, problems: list[Problem]) -> dict:
+    """The annual refresh: the date of the submission it compares with, and its own date."""
+    node = facts["refresh"]
+    allowed = "label, submitted: YYYY-MM-DD, date: YYYY-MM-DD, source"
+    if not isinstance(node, LineDict):
+        problems.append(problem(display, line_of(facts, "refresh"), "agreement.refresh", f"must be a mapping (allowed: {allowed})"))
+        return {}
+    before = len(problems)
+    _unknown_keys(node, REFRESH_KEYS, display, "agreement.refresh", problems)
+    out = {"label": str(node.get("label") or ""), "source": str(node.get("source") or "")}
+    for key in ("submitted", "date"):
+        if key not in node:
+            problems.append(problem(display, node.line, f"agreement.refresh.{key}", f"is missing (allowed: {allowed})"))
+            continue
+        out[key], error = parse_date(str(node[key]))
+        if error:
+            problems.append(problem(display, line_of(node, key), f"agreement.refresh.{key}", error))
+    if len(problems) == before and out["submitted"] > out["date"]:
+        problems.append(problem(display, line_of(node, "date"), "agreement.refresh.date", f"{out['date']} is before the submission {out['submitted']} (allowed: a refresh after the submission)"))
+    return out
 
 
 def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> list[model.Code]:

@@ -8,29 +8,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from itertools import pairwise
 
 from . import model
 from .errors import DataError, Problem, problem
 from .history import position
 
 
-def check(data_dir, as_at: dt.date) -> model.DataSet:
-    """Load and validate together, reporting the problems of both in one list."""
+def check(data_dir, as_at: dt.date, *, strict: bool = True, gaps: list[Problem] | None = None) -> model.DataSet:
+    """Load and validate together, reporting the problems of both in one list.
+
+    strict=False lets the gaps of an agreement still under negotiation (an indicator with
+    no lead yet) through into `gaps` instead of failing: a build must still produce the
+    sign-up matrix that shows them, so the office can chase them.
+    """
     from .load import load
 
     problems: list[Problem] = []
     data = load(data_dir, problems)
-    validate(data, as_at, problems)
+    validate(data, as_at, problems, strict=strict, gaps=gaps)
     return data
 
 
-def validate(data: model.DataSet, as_at: dt.date, problems: list[Problem] | None = None) -> None:
+def validate(data: model.DataSet, as_at: dt.date, problems: list[Problem] | None = None, *, strict: bool = True, gaps: list[Problem] | None = None) -> None:
     """Raise DataError with every cross-row problem (and any already in `problems`)."""
     problems = problems if problems is not None else []
     _duplicates(data, problems)
     _indicator_rows(data, problems)
     _references(data, problems)
     _as_at_rules(data, as_at, problems)
+    found = negotiation_gaps(data, as_at)
+    if strict:
+        problems.extend(found)
+    elif gaps is not None:
+        gaps.extend(found)
     if problems:
         raise DataError(problems)
 
@@ -103,19 +114,23 @@ def _references(data: model.DataSet, problems: list[Problem]) -> None:
         elif not _in_agreement(membership[row.ni], row.date):
             problems.append(_at(row, "date", f"NI {row.ni} is not in the agreement on {row.date} (allowed: a date when indicators.csv has it added and not removed)"))
     numbers = sorted(data.bulletins, key=lambda b: b.number)
-    for earlier, later in zip(numbers, numbers[1:]):
+    for earlier, later in pairwise(numbers):
         if later.date <= earlier.date:
             problems.append(_at(later, "date", f"bulletin {later.number} is dated {later.date}, not after bulletin {earlier.number} ({earlier.date}) (allowed: later numbers on later dates)"))
 
 
+def negotiation_gaps(data: model.DataSet, as_at: dt.date) -> list[Problem]:
+    """What the agreement still lacks as at the date: every negotiated indicator needs a lead."""
+    return [
+        _at(indicator.added, "ni", f"NI {indicator.ni} has no lead partner as at {as_at} (allowed: at least one signups.csv row with role lead on or before that date)")
+        for indicator in position(data, as_at).negotiated
+        if not indicator.leads
+    ]
+
+
 def _as_at_rules(data: model.DataSet, as_at: dt.date, problems: list[Problem]) -> None:
-    now = position(data, as_at)
     main = data.agreement.sets[0]
-    negotiated = now.negotiated
-    for indicator in negotiated:
-        if not indicator.leads:
-            record = indicator.added
-            problems.append(_at(record, "ni", f"NI {indicator.ni} has no lead partner as at {as_at} (allowed: at least one signups.csv row with role lead on or before that date)"))
+    negotiated = position(data, as_at).negotiated
     limit = main.get("limit")
     if limit and len(negotiated) > int(limit):
         last = negotiated[-1].added

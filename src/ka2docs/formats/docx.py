@@ -39,18 +39,59 @@ def _template_bytes(path: Path) -> bytes:
     return cached[1]
 
 
-def environment():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+_ENVIRONMENT: list = []  # one per process, built on first use
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+def environment():
+    """The sandbox tags render in; each template's XML is compiled once per process."""
+    if not _ENVIRONMENT:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        class Compiled(SandboxedEnvironment):
+            # docxtpl compiles the whole document.xml (and each header, footer and
+            # property) on every render; the source is the template's, so keep the result.
+            def from_string(self, source, globals=None, template_class=None):
+                if globals is not None or template_class is not None or not isinstance(source, str):
+                    return super().from_string(source, globals, template_class)
+                compiled = self.compiled.get(source)
+                if compiled is None:
+                    if len(self.compiled) >= 256:
+                        self.compiled.pop(next(iter(self.compiled)))
+                    compiled = self.compiled[source] = super().from_string(source)
+                return compiled
+
+        env = Compiled(undefined=StrictUndefined, autoescape=True)
+        env.compiled = {}
+        _ENVIRONMENT.append(env)
+    return _ENVIRONMENT[0]
+
+
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def _import_docxtpl():
+    """docxtpl, with python-docx's 'cp' prefix put back.
+
+    docxcompose (which docxtpl imports for sub-documents) re-points python-docx's 'cp'
+    prefix at the custom-properties namespace, so core properties such as lastModifiedBy
+    would be written twice, once in a namespace Word does not expect.
+    """
+    import docxtpl
+    import docxtpl.subdoc  # noqa: F401 - imports docxcompose now, before we repair the map
+    from docx.oxml.ns import nsmap
+
+    nsmap["cp"] = CORE_PROPERTIES_NS
+    return docxtpl
 
 
 def open_template(path: Path):
-    from docxtpl import DocxTemplate
+    DocxTemplate = _import_docxtpl().DocxTemplate
 
     try:
-        return DocxTemplate(io.BytesIO(_template_bytes(path)))
+        tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+        tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
+        return tpl
     except Exception as exc:  # a damaged or non-Word file
         raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {exc} (allowed: a .docx file)")]) from None
 
@@ -72,6 +113,7 @@ def render(context: dict, template: Path) -> bytes:
 
     tpl = open_template(template)
     _require_styles(tpl.get_docx(), template)
+    _remember_style_ids(tpl.get_docx(), template)
     values = {k: v for k, v in context.items() if k not in ("body", "properties")}
     values["body"] = _body(tpl, context.get("body", []), template)
     try:
@@ -83,9 +125,63 @@ def render(context: dict, template: Path) -> bytes:
     except jinja2.TemplateError as exc:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc} (allowed: jinja tags as in the shipped templates)")]) from None
     _set_properties(tpl.docx, context.get("properties", {}))  # get_docx() would reload the template
-    out = io.BytesIO()
-    tpl.save(out)
-    return zipfile_.normalise(out.getvalue())
+    return _save(tpl)
+
+
+def _save(tpl) -> bytes:
+    """The finished .docx, zipped once with fixed timestamps (as zipfile_.normalise would).
+
+    python-docx would deflate every part and normalise inflate and deflate them again;
+    here the parts go straight into the normalised archive, in the order Word's writer
+    puts them. Anything docxtpl replaces at save time (media) takes the long way.
+    """
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        out = io.BytesIO()
+        tpl.save(out)
+        return zipfile_.normalise(out.getvalue())
+    from docx.opc.pkgwriter import PackageWriter
+
+    class Members:
+        def __init__(self):
+            self.items: list[tuple[str, bytes]] = []
+
+        def write(self, pack_uri, blob: bytes) -> None:
+            self.items.append((pack_uri.membername, blob))
+
+    package = tpl.docx.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)
+    return zipfile_.archive(members.items)
+
+
+_STYLE_IDS: dict[tuple, dict] = {}
+
+
+def _remember_style_ids(document, template: Path) -> None:
+    """Look each style name up once per template, not once per paragraph.
+
+    python-docx finds a style's id by scanning every style in the template, for every
+    paragraph and cell; a bulletin has hundreds of those and a handful of style names.
+    The answers depend only on the template's styles: same answers, so the same bytes.
+    """
+    part = document.part
+    stamp = template.stat()
+    lookup = part.get_style_id
+    known = _STYLE_IDS.setdefault((str(template), stamp.st_mtime_ns, stamp.st_size), {})
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return lookup(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in known:
+            known[key] = lookup(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id
 
 
 def _require_styles(document, template: Path) -> None:
@@ -115,14 +211,17 @@ def _set_properties(document, properties: dict) -> None:
 
 
 def _body(tpl, blocks: list[dict], template: Path):
-    sub = tpl.new_subdoc()
+    sub = _new_subdoc(tpl)
     for block in blocks:
         kind = block["kind"]
         if kind == "heading":
             _runs(sub.add_paragraph(style=f"Heading {block.get('level', 1)}"), block["text"])
         elif kind == "paragraph":
             text = f"{block['number']}\t{block['text']}" if block.get("number") else block["text"]
-            _runs(sub.add_paragraph(style=block.get("style") or ("Numbered Paragraph" if block.get("number") else "Normal")), text)
+            paragraph = sub.add_paragraph(style=block.get("style") or ("Numbered Paragraph" if block.get("number") else "Normal"))
+            _runs(paragraph, text)
+            if block.get("keep_with_next"):  # e.g. a short list that should not split across pages
+                paragraph.paragraph_format.keep_with_next = True
         elif kind == "bullets":
             for item in block["items"]:
                 _runs(sub.add_paragraph(style="List Bullet"), item)
@@ -130,12 +229,44 @@ def _body(tpl, blocks: list[dict], template: Path):
             _table(sub, block)
         elif kind == "image":
             _image(sub, block)
+        elif kind == "chart":
+            from . import chart  # the context holds the chart as data; the picture is drawn here
+
+            _image(sub, {**block, "png": chart.png(block["chart"])})
+        elif kind == "section":
+            _section(tpl, sub, block)
         elif kind == "page_break":
             from docx.enum.text import WD_BREAK
 
             sub.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
-            raise TemplateError([problem(str(template), 0, "body", f"unknown block '{kind}' (allowed: heading, paragraph, bullets, table, image, page_break)")])
+            raise TemplateError([problem(str(template), 0, "body", f"unknown block '{kind}' (allowed: heading, paragraph, bullets, table, image, chart, section, page_break)")])
+    return sub
+
+
+_EMPTY_DOCUMENT: list = []  # python-docx's default document.xml element, read once
+
+
+def _new_subdoc(tpl):
+    """tpl.new_subdoc(), without re-reading python-docx's default document each time.
+
+    A new sub-document is an empty copy of that document whose part is the template's
+    (so the body uses the template's styles); docxtpl builds exactly this.
+    """
+    import copy
+
+    from docx.document import Document
+    from docxtpl.subdoc import Subdoc
+
+    if not _EMPTY_DOCUMENT:
+        import docx
+
+        _EMPTY_DOCUMENT.append(docx.Document().element)
+    tpl.init_docx()
+    sub = Subdoc.__new__(Subdoc)
+    sub.tpl = tpl
+    sub.docx = tpl.get_docx()
+    sub.subdocx = Document(copy.deepcopy(_EMPTY_DOCUMENT[0]), sub.docx.part)
     return sub
 
 
@@ -153,10 +284,15 @@ def _runs(paragraph, text: str) -> None:
 
 
 def _table(sub, block: dict) -> None:
-    """A data table: a header row that repeats on each page, no merged cells."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    """A data table: a header row that repeats on each page, no merged cells.
+
+    The rows are written with lxml directly: python-docx's per-cell calls (a style, a
+    run, bold) each search the element's children and were most of a report's render
+    time. The XML is exactly what those calls write (see _cell_runs).
+    """
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Cm
+    from lxml import etree
 
     columns = block["columns"]
     rows = block["rows"]
@@ -164,33 +300,116 @@ def _table(sub, block: dict) -> None:
     table.style = TABLE_STYLE
     table.autofit = False
     widths = block.get("widths")
-    header = table.rows[0]
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(flag)
-    for cell, text in zip(header.cells, columns):
-        cell.paragraphs[0].style = "Table Text"
-        cell.paragraphs[0].add_run(str(text)).bold = True
+    text_style = table.part.get_style_id("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    trs = table._tbl.tr_lst
+    _row_flag(trs[0], "tblHeader", {f"{W}val": "true"})
+    for tc, text in zip(trs[0].findall(f"{W}tc"), columns):
+        paragraph = _styled_paragraph(tc, text_style)
+        run = etree.SubElement(paragraph, f"{W}r")
+        etree.SubElement(etree.SubElement(run, f"{W}rPr"), f"{W}b")
+        _run_text(run, str(text))
     emphasis = block.get("emphasis_rows", set())
     for r, values in enumerate(rows, start=1):
-        tr = table.rows[r]
-        no_split = OxmlElement("w:cantSplit")
-        tr._tr.get_or_add_trPr().append(no_split)
-        for c, (cell, value) in enumerate(zip(tr.cells, values)):
-            paragraph = cell.paragraphs[0]
-            paragraph.style = "Table Text"
-            _runs(paragraph, "" if value is None else str(value))
-            if (r - 1) in emphasis:
-                for run in paragraph.runs:
-                    run.bold = True
+        tr = trs[r]
+        _row_flag(tr, "cantSplit", {})
+        bold = (r - 1) in emphasis
+        for tc, value in zip(tr.findall(f"{W}tc"), values):
+            _cell_runs(_styled_paragraph(tc, text_style), "" if value is None else str(value), bold)
     if widths:
-        for column, width in zip(table.columns, widths):
-            column.width = Cm(width)  # the grid, which LibreOffice reads
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)  # and each cell, which Word reads
+        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+            grid_col.w = Cm(width)  # the grid, which LibreOffice reads
+        for tr in trs:
+            for tc, width in zip(tr.tc_lst, widths):
+                tc.width = Cm(width)  # and each cell, which Word reads
     if block.get("caption"):
         _runs(sub.add_paragraph(style="Caption"), block["caption"])
+
+
+def _row_flag(tr, name: str, attributes: dict) -> None:
+    """<w:trPr><w:NAME/></w:trPr> as a row's first child (a new table's rows have none)."""
+    from lxml import etree
+
+    properties = etree.Element(f"{W}trPr")
+    tr.insert(0, properties)
+    etree.SubElement(properties, f"{W}{name}", attributes)
+
+
+def _styled_paragraph(tc, style_id: str | None):
+    """The cell's (empty) paragraph with its style, as Paragraph.style = ... writes it."""
+    from lxml import etree
+
+    paragraph = tc.find(f"{W}p")
+    properties = etree.SubElement(paragraph, f"{W}pPr")
+    if style_id is not None:
+        etree.SubElement(properties, f"{W}pStyle", {f"{W}val": style_id})
+    return paragraph
+
+
+def _cell_runs(paragraph, text: str, bold: bool) -> None:
+    """What _runs writes (and then bold on every run when `bold`), built with lxml."""
+    from lxml import etree
+
+    for n, part in enumerate(BOLD.split(text)):
+        if not part:
+            continue
+        lines = part.split("\n")
+        for i, line in enumerate(lines):
+            run = etree.SubElement(paragraph, f"{W}r")
+            properties = etree.SubElement(run, f"{W}rPr")
+            if bold or n % 2:
+                etree.SubElement(properties, f"{W}b")
+            _run_text(run, line)
+            if i < len(lines) - 1:
+                etree.SubElement(run, f"{W}br")
+
+
+def _run_text(run, text: str) -> None:
+    """A run's text as python-docx writes it: <w:t> pieces, <w:tab/> for tabs, <w:br/> for CR/LF."""
+    from lxml import etree
+
+    piece: list[str] = []
+
+    def flush() -> None:
+        chunk = "".join(piece)
+        if chunk:
+            t = etree.SubElement(run, f"{W}t")
+            t.text = chunk
+            if len(chunk.strip()) < len(chunk):
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        piece.clear()
+
+    if "\t" not in text and "\r" not in text and "\n" not in text:
+        piece.append(text)
+    else:
+        for char in text:
+            if char == "\t" or char in "\r\n":
+                flush()
+                etree.SubElement(run, f"{W}tab" if char == "\t" else f"{W}br")
+            else:
+                piece.append(char)
+    flush()
+
+
+def _section(tpl, sub, block: dict) -> None:
+    """A new page in block['orientation'] (portrait | landscape) until the next section block or the end.
+
+    Word keeps a section's page layout at the section's end: a paragraph carrying a copy
+    of the layout so far ends the section before, and the document's last layout (the
+    template's own, with its header and footer) becomes the new orientation.
+    """
+    import copy
+
+    from docx.enum.section import WD_ORIENT
+    from docx.section import Section
+
+    last = tpl.docx.element.body.sectPr
+    sub.add_paragraph()._p.get_or_add_pPr()._insert_sectPr(copy.deepcopy(last))
+    section = Section(last, tpl.docx.part)
+    landscape = block.get("orientation") == "landscape"
+    if (section.orientation == WD_ORIENT.LANDSCAPE) != landscape:
+        width, height = section.page_width, section.page_height
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = height, width
 
 
 def _image(sub, block: dict) -> None:

@@ -26,3 +26,15 @@ def normalise(data: bytes, rewrite: dict | None = None) -> bytes:
                 body = rewrite[info.filename](body)
             target.writestr(fixed, body)
     return out.getvalue()
+
+
+def archive(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip of (name, bytes) members, in order, as normalise() writes them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, body in members:
+            fixed = zipfile.ZipInfo(name, FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, body)
+    return out.getvalue()
