@@ -29,23 +29,11 @@ def landscape(sheet, header_row: int) -> None:
     sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
-def submission() -> None:
+def grouped_table(name: str, title: str, columns: list[tuple[str, str, int]], header_height: int | None = None) -> None:
+    """A titled sheet: header row 4, a sample theme-heading row 5 and a sample data row 6."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Submission"
-    columns = [
-        ("Indicator (NI number and title)", "indicator", 38),
-        ("Measure", "measure", 14),
-        ("Baseline", "baseline", 24),
-        ("{{ year1 }}", "year1", 18),
-        ("{{ year2 }}", "year2", 18),
-        ("{{ year3 }}", "year3", 18),
-        ("Whole period", "period", 26),
-        ("Designated (*)", "designated", 11),
-        ("Partners signed up (lead partner/s shown with a *)", "partners", 48),
-        ("Negotiation status", "status", 22),
-        ("Commentary", "commentary", 40),
-    ]
+    sheet.title = title
     sheet["A1"] = "{{ title }}"
     sheet["A1"].font = Font(name=FONT, bold=True, size=14)
     sheet["A2"] = "{{ subtitle }}"
@@ -61,10 +49,28 @@ def submission() -> None:
         theme.font, theme.fill, theme.border = Font(name=FONT, bold=True), THEME_FILL, BOX
         data = sheet.cell(row=6, column=n, value="{{ " + field + " }}")
         data.border, data.alignment = BOX, WRAP_TOP
-    sheet.row_dimensions[4].height = 30  # two lines: 'Designated (*)' wraps
+    if header_height:
+        sheet.row_dimensions[4].height = header_height
     sheet.freeze_panes = "B5"
     landscape(sheet, 4)
-    book.save(OUT / "submission.xlsx")
+    book.save(OUT / name)
+
+
+def submission() -> None:
+    columns = [
+        ("Indicator (NI number and title)", "indicator", 38),
+        ("Measure", "measure", 14),
+        ("Baseline", "baseline", 24),
+        ("{{ year1 }}", "year1", 18),
+        ("{{ year2 }}", "year2", 18),
+        ("{{ year3 }}", "year3", 18),
+        ("Whole period", "period", 26),
+        ("Designated (*)", "designated", 11),
+        ("Partners signed up (lead partner/s shown with a *)", "partners", 48),
+        ("Negotiation status", "status", 22),
+        ("Commentary", "commentary", 40),
+    ]
+    grouped_table("submission.xlsx", "Submission", columns, header_height=30)  # 'Designated (*)' wraps
 
 
 # Gaps are shaded amber; black text on it keeps a 13:1 contrast (WCAG asks 4.5:1).
@@ -152,9 +158,6 @@ def matrix() -> None:
 
 def refresh_schedule() -> None:
     """One line per difference from the submission, under the submission's theme headings."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Refresh schedule"
     columns = [
         ("Indicator (NI number and title)", "indicator", 38),
         ("What changed", "change", 22),
@@ -164,24 +167,7 @@ def refresh_schedule() -> None:
         ("Reason", "reason", 40),
         ("Source", "source", 18),
     ]
-    sheet["A1"] = "{{ title }}"
-    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
-    sheet["A2"] = "{{ subtitle }}"
-    sheet["A3"] = "{{ illustrative_note }}"
-    sheet["A3"].font = Font(name=FONT, italic=True)
-    for n, (header, field, width) in enumerate(columns, start=1):
-        letter = sheet.cell(row=4, column=n).column_letter
-        sheet.column_dimensions[letter].width = width
-        head = sheet.cell(row=4, column=n, value=header)
-        head.font = Font(name=FONT, bold=True, color="FFFFFF")
-        head.fill, head.border, head.alignment = HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
-        theme = sheet.cell(row=5, column=n, value="{{ heading }}" if n == 1 else None)
-        theme.font, theme.fill, theme.border = Font(name=FONT, bold=True), THEME_FILL, BOX
-        data = sheet.cell(row=6, column=n, value="{{ " + field + " }}")
-        data.border, data.alignment = BOX, WRAP_TOP
-    sheet.freeze_panes = "B5"
-    landscape(sheet, 4)
-    book.save(OUT / "refresh-schedule.xlsx")
+    grouped_table("refresh-schedule.xlsx", "Refresh schedule", columns)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def drop_column(name: str, column: str):
     def edit(data: Path) -> None:
         import csv
 
-        rows = list(csv.reader(open(data / name, encoding="utf-8", newline="")))
+        with open(data / name, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
         index = rows[0].index(column)
         with open(data / name, "w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerows([r[:index] + r[index + 1:] for r in rows])
@@ -65,7 +66,8 @@ def as_xlsx(name: str, change=None):
 
         import openpyxl
 
-        rows = list(csv.reader(open(data / f"{name}.csv", encoding="utf-8", newline="")))
+        with open(data / f"{name}.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
         if change:
             change(rows)
         book = openpyxl.Workbook()

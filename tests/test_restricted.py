@@ -49,7 +49,7 @@ def texts_of(path: Path) -> str:
     if path.suffix == ".pdf":
         import subprocess
 
-        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout + path.read_bytes().decode("latin-1")
+        return subprocess.run(["pdftotext", str(path), "-"], check=False, capture_output=True, text=True).stdout + path.read_bytes().decode("latin-1")
     return path.read_text(encoding="utf-8", errors="replace")
 
 

@@ -8,7 +8,6 @@ again, the rest are carried over from the previous output.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -17,12 +16,14 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .documents import Document, plan, render
-from .errors import TemplateError, problem
-from .validate import check
+from .errors import DataError, TemplateError, problem
+
+if TYPE_CHECKING:
+    from .documents import Document
 
 MANIFEST = "manifest.json"
 TEMP_PREFIX = ".ka2docs-build-"
@@ -35,6 +36,8 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
+    pdf: object = None  # formats.pdf.Report when PDFs were converted
+    gaps: list = field(default_factory=list)  # what the agreement still lacks (errors.Problem)
 
 
 def sha256(data: bytes) -> str:
@@ -70,15 +73,27 @@ def manifest_intact(out: Path, manifest: dict) -> bool:
     return all((out / d["path"]).is_file() and (out / d["path"]).stat().st_size == d.get("size", -1) for d in manifest.get("documents", []))
 
 
-def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bool = False, progress=None) -> BuildResult:
+def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bool = False, progress=None, jobs: int | None = None, strict: bool = False) -> BuildResult:
+    """Build every document due as at the date into `out`.
+
+    jobs: processes rendering documents (default: one per core, when there is enough to
+    render); 1 renders here, in this process. The files are the same either way.
+    strict: fail on the agreement's gaps (an indicator with no lead) instead of reporting
+    them in result.gaps; the sign-up matrix shows them either way.
+    """
     data_dir, out, templates = Path(data_dir), Path(out), Path(templates)
-    options = {"pdf": pdf}
+    options = {"pdf": pdf, "strict": strict}
     digest = inputs_digest(data_dir, templates, as_at, options)
     old = read_manifest(out)
     if old and old.get("inputs") == digest and manifest_intact(out, old):
         return BuildResult(out, unchanged=True, documents=old["documents"])
 
-    data = check(data_dir, as_at)
+    # Imported only now: a build with nothing to do should not pay for them.
+    from .documents import plan
+    from .validate import check
+
+    gaps: list = []
+    data = check(data_dir, as_at, strict=strict, gaps=gaps)
     documents = plan(data, as_at)
     _check_templates(documents, templates)
     if pdf:
@@ -90,13 +105,9 @@ def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bo
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out)
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out.name}-", dir=out.parent))
-    result = BuildResult(out)
+    result = BuildResult(out, gaps=gaps)
     try:
-        entries = []
-        for n, document in enumerate(documents, start=1):
-            entries.append(_produce(document, templates, out, staging, previous, result))
-            if progress:
-                progress(n, len(documents))
+        entries = _produce_all(documents, templates, out, staging, previous, result, jobs, progress)
         if pdf:
             entries += _pdfs(documents, entries, out, staging, previous, result)
         manifest = {"as_at": as_at.isoformat(), "generator": f"ka2docs {__version__}", "inputs": digest, "documents": entries}
@@ -114,18 +125,131 @@ def _check_templates(documents: list[Document], templates: Path) -> None:
         raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in missing])
 
 
-def _produce(document: Document, templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult) -> dict:
-    key = fingerprint(document, templates)
-    target = staging / document.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    before = previous.get(document.path)
-    if before and before.get("fingerprint") == key and _carry_over(out / document.path, target, before["sha256"]):
-        result.reused.append(document.path)
-        return before
-    body = render(document, templates)
-    target.write_bytes(body)
-    result.written.append(document.path)
-    return _entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
+def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, jobs: int | None, progress) -> list[dict]:
+    """Carry unchanged documents over, render the others; manifest entries in plan order.
+
+    Only this process writes files: workers (if any) return bytes, so the staging folder
+    and the swap behave exactly as in a one-process build.
+    """
+    entries: list = [None] * len(documents)
+    todo: list[tuple[int, str]] = []
+    done = 0
+    for n, document in enumerate(documents):
+        key = fingerprint(document, templates)
+        target = staging / document.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        before = previous.get(document.path)
+        if before and before.get("fingerprint") == key and _carry_over(out / document.path, target, before["sha256"]):
+            result.reused.append(document.path)
+            entries[n] = before
+            done += 1
+            if progress:
+                progress(done, len(documents))
+        else:
+            todo.append((n, key))
+    for n, key, body in _rendered(documents, todo, templates, jobs):
+        document = documents[n]
+        (staging / document.path).write_bytes(body)
+        result.written.append(document.path)
+        entries[n] = _entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
+        done += 1
+        if progress:
+            progress(done, len(documents))
+    order = {d.path: n for n, d in enumerate(documents)}
+    result.written.sort(key=order.__getitem__)  # plan order, however many processes rendered
+    result.reused.sort(key=order.__getitem__)
+    return entries
+
+
+MIN_PARALLEL = 8  # fewer documents than this render faster here than in fresh workers
+
+
+def workers(jobs: int | None, tasks: int) -> int:
+    """How many processes to use: `jobs`, or one per core available, never more than tasks."""
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, tasks))
+
+
+def process_pool(count: int):
+    """A pool of `count` processes: forked on Linux (they start with our modules loaded)."""
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method).Pool(count, initializer=_worker_start)
+
+
+COLLECT_EVERY = 4  # documents between two garbage collections in a worker
+_WORKER = {"on": False, "rendered": 0}
+
+
+def _worker_start() -> None:
+    _WORKER["on"] = True
+
+
+def _tidy() -> None:
+    """In our own worker processes: free each few documents' garbage, then freeze the rest.
+
+    python-docx leaves every document's parts in reference cycles; Python collects them
+    only now and then, so a worker grows by ~9 MB a bulletin in between. A full collection
+    scans every object (50 ms with the libraries loaded); freezing what survives (gc.freeze)
+    leaves only the next few documents' objects to scan (about 2 ms a document). Frozen
+    objects are still freed when nothing refers to them. Never in the caller's process:
+    freezing is not a library's decision to make there.
+    """
+    if not _WORKER["on"]:
+        return
+    _WORKER["rendered"] += 1
+    if _WORKER["rendered"] % COLLECT_EVERY == 0:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+
+
+def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, jobs: int | None):
+    """(index, fingerprint, bytes) of each document to render, in plan order."""
+    count = workers(jobs, len(todo)) if len(todo) >= MIN_PARALLEL else 1
+    if count == 1:
+        for n, key in todo:
+            yield n, key, _render(documents[n], templates)
+            _tidy()
+        return
+    # A document's formats (a bulletin's Word and HTML copies) share one context, so they
+    # go to one worker together and share what it drew once (the chart).
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for n, key in todo:
+        groups.setdefault(documents[n].id, []).append((n, key))
+    batches = list(groups.values())
+    tasks = [([documents[n] for n, _ in batch], templates) for batch in batches]
+    with process_pool(count) as pool:
+        for batch, (bodies, error) in zip(batches, pool.imap(_render_batch, tasks)):
+            if error:
+                kind, problems = error
+                raise kind(problems)
+            yield from ((n, key, body) for (n, key), body in zip(batch, bodies))
+
+
+def _render(document: Document, templates: Path) -> bytes:
+    from .documents import render
+
+    return render(document, templates)
+
+
+def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None, tuple | None]:
+    """In a worker: render documents; our errors travel back as (class, problems)."""
+    documents, templates = task
+    try:
+        bodies = []
+        for document in documents:
+            bodies.append(_render(document, templates))
+            _tidy()
+        return bodies, None
+    except DataError as exc:  # TemplateError included; its problems are plain data
+        return None, (type(exc), exc.problems)
 
 
 def _entry(path: str, kind: str, fmt: str, classification: str, body: bytes, key: str, template: str) -> dict:
@@ -150,20 +274,21 @@ def _carry_over(old: Path, new: Path, expected_sha: str) -> bool:
 
 
 def _pdfs(documents, entries, out, staging, previous, result) -> list[dict]:
+    """A PDF beside every Word document, converted in one LibreOffice batch; unchanged ones carried over."""
     from .formats import pdf as pdf_format
 
     wanted = [(d, e) for d, e in zip(documents, entries) if d.format == "docx"]
     todo, made = [], []
     for document, entry in wanted:
-        path = str(Path(document.path).with_suffix(".pdf"))
+        path = PurePosixPath(document.path).with_suffix(".pdf").as_posix()
         before = previous.get(path)
-        key = entry["sha256"]  # a PDF depends only on the Word file it was made from
+        key = sha256(f"{entry['sha256']} {pdf_format.RECIPE}".encode())  # a PDF depends only on its Word file
         if before and before.get("fingerprint") == key and _carry_over(out / path, staging / path, before["sha256"]):
             result.reused.append(path)
             made.append(before)
         else:
             todo.append((document, path, key))
-    pdf_format.convert([staging / document.path for document, _, _ in todo])
+    result.pdf = pdf_format.convert([staging / document.path for document, _, _ in todo])
     for document, path, key in todo:
         body = (staging / path).read_bytes()
         result.written.append(path)
@@ -195,6 +320,8 @@ def _swap_in(staging: Path, out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """renameat2(RENAME_EXCHANGE): swap two folders atomically (Linux 3.15+)."""
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2

@@ -32,18 +32,18 @@ class Document:
 
 def plan(data: DataSet, as_at: dt.date) -> list[Document]:
     """Every document due as at the date, in a stable order."""
+    # Imported here, not at the top: each of these imports Document from this module.
+    from . import action_plans, bulletins, refresh, reports, signup_matrix
+
     now = position(data, as_at)
-    documents = [*submissions(now)]
-    from . import bulletins, refresh  # here, not at the top: they import Document from this module
-
-    documents += [*bulletins.documents(data, as_at), *refresh.documents(data, as_at)]
-    from . import action_plans, signup_matrix
-
-    documents += [*signup_matrix.documents(now), *action_plans.documents(now)]
-    from . import reports
-
-    documents += reports.documents(data, as_at)
-    return documents
+    return [
+        *submissions(now),
+        *signup_matrix.documents(now),
+        *reports.documents(data, as_at),
+        *action_plans.documents(now),
+        *bulletins.documents(data, as_at),
+        *refresh.documents(data, as_at),
+    ]
 
 
 def submissions(now: Position, prefix: str = "") -> list[Document]:

@@ -78,7 +78,7 @@ def _import_docxtpl():
     would be written twice, once in a namespace Word does not expect.
     """
     import docxtpl
-    import docxtpl.subdoc  # noqa: F401 - imports docxcompose now, before we repair the map
+    import docxtpl.subdoc
     from docx.oxml.ns import nsmap
 
     nsmap["cp"] = CORE_PROPERTIES_NS
@@ -92,7 +92,7 @@ def open_template(path: Path):
         tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
         tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
         return tpl
-    except Exception as exc:  # a damaged or non-Word file
+    except Exception as exc:  # noqa: BLE001 - a damaged or non-Word file raises many kinds
         raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {exc} (allowed: a .docx file)")]) from None
 
 

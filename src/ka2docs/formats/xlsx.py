@@ -60,7 +60,7 @@ def read_first_sheet(path: Path, display: str) -> tuple[list[str], list[tuple[in
             return header, records
         finally:
             book.close()
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or hostile file
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged or hostile file
         raise DataError([problem(display, 0, "", f"cannot read workbook: {_reason(exc)} (allowed: an Excel workbook saved as .xlsx, without DTDs or entities)")]) from None
 
 
@@ -107,7 +107,7 @@ class _Template:
 
         try:
             self.book = openpyxl.load_workbook(path)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a damaged workbook raises many kinds
             raise TemplateError([problem(str(path), 0, "", f"cannot open template: {exc} (allowed: an .xlsx workbook)")]) from None
         self.path = path
         self.sheet = self.book.worksheets[0]
@@ -156,40 +156,50 @@ def _save(book, title: str, author: str, as_at: str) -> bytes:
 
 def submission(context: dict, template: Path) -> bytes:
     """The GOSE submission: theme heading rows and one row per indicator measure."""
+    header = {"title": context["title"], "subtitle": context["subtitle"], "illustrative_note": context["illustrative_note"]}
+    header.update({f"year{n}": year for n, year in enumerate(context["years"], start=1)})
+    return _grouped_table(context, template, header, [{**g, "rows": [_flatten(r) for r in g["rows"]]} for g in context["groups"]])
+
+
+def refresh_schedule(context: dict, template: Path) -> bytes:
+    """The refresh schedule: a heading row per theme, one row per difference from the submission."""
+    header = {k: context[k] for k in ("title", "subtitle", "illustrative_note", "old_heading", "new_heading")}
+    return _grouped_table(context, template, header, context["groups"])
+
+
+def _grouped_table(context: dict, template: Path, header: dict, groups: list[dict]) -> bytes:
+    """Fill the template's {{ }} cells from `header`, then write each group as a heading
+    row (in the sample {{ heading }} row's style) and its rows (in the sample data row's)."""
     tpl = _Template(template)
     sheet = tpl.sheet
     heading_row, data_row = tpl.find_row("heading"), tpl.find_row("indicator")
     if heading_row is None or data_row is None:
-        raise TemplateError([problem(str(template), 0, "", "needs a sample row with {{ heading }} and one with {{ indicator }} (allowed: see templates/README.md)")])
+        raise TemplateError([problem(str(template), 0, "", "needs a sample row with {{ heading }} and one with {{ indicator }} (allowed: a template like the shipped one)")])
     heading_cells, data_cells = tpl.row_fields(heading_row), tpl.row_fields(data_row)
     first_free = min(heading_row, data_row)
-    header_values = {"title": context["title"], "subtitle": context["subtitle"], "illustrative_note": context["illustrative_note"]}
-    header_values.update({f"year{n}": year for n, year in enumerate(context["years"], start=1)})
-    _fill_placeholders(sheet, header_values, template, {heading_row, data_row})
-    heading_fields = [(c, n) for c, n, _ in heading_cells]
-    data_fields = [(c, n) for c, n, _ in data_cells]
+    _fill_placeholders(sheet, header, template, {heading_row, data_row})
     # Styles must be captured before the sample rows are cleared.
     heading_styles = {c: _snapshot(cell) for c, _, cell in heading_cells}
     data_styles = {c: _snapshot(cell) for c, _, cell in data_cells}
     sheet.delete_rows(first_free, sheet.max_row - first_free + 1)
     row = first_free
-    for group in context["groups"]:
-        for column, name in heading_fields:
+    for group in groups:
+        for column, name, _ in heading_cells:
             cell = sheet.cell(row=row, column=column)
             _restyle(cell, heading_styles[column])
             write_cell(cell, group["heading"] if name == "heading" else None)
         row += 1
         for item in group["rows"]:
-            values = _flatten(item)
-            for column, name in data_fields:
+            for column, name, _ in data_cells:
                 cell = sheet.cell(row=row, column=column)
                 _restyle(cell, data_styles[column])
-                if name is not None and name not in values:
-                    raise TemplateError([problem(str(template), data_row, cell.coordinate, f"unknown field {{{{ {name} }}}} (allowed: {', '.join(sorted(values))})")])
-                write_cell(cell, values.get(name) if name else None)
+                if name is not None and name not in item:
+                    raise TemplateError([problem(str(template), data_row, cell.coordinate, f"unknown field {{{{ {name} }}}} (allowed: {', '.join(sorted(item))})")])
+                write_cell(cell, item.get(name) if name else None)
             row += 1
-    _fit_rows(sheet, first_free, row - 1)  # wrapped rows would overlap in LibreOffice and print
-    sheet.print_area = f"A1:{sheet.cell(row=1, column=sheet.max_column).column_letter}{row - 1}"
+    last = max(row - 1, first_free)
+    _fit_rows(sheet, first_free, last)  # wrapped rows would overlap in LibreOffice and print
+    sheet.print_area = f"A1:{sheet.cell(row=1, column=sheet.max_column).column_letter}{last}"
     return _save(tpl.book, context["title"], context["author"], context["as_at"])
 
 
@@ -228,41 +238,6 @@ def _restyle(cell, style: dict) -> None:
     cell.number_format = style["number_format"]
     array = cell._style
     style["_ids"] = (book, array.fontId, array.fillId, array.borderId, array.alignmentId, array.numFmtId)
-
-
-def refresh_schedule(context: dict, template: Path) -> bytes:
-    """The refresh schedule: a heading row per theme, one row per difference from the submission."""
-    tpl = _Template(template)
-    sheet = tpl.sheet
-    heading_row, data_row = tpl.find_row("heading"), tpl.find_row("indicator")
-    if heading_row is None or data_row is None:
-        raise TemplateError([problem(str(template), 0, "", "needs a sample row with {{ heading }} and one with {{ indicator }} (allowed: see the shipped refresh-schedule.xlsx)")])
-    heading_cells, data_cells = tpl.row_fields(heading_row), tpl.row_fields(data_row)
-    first_free = min(heading_row, data_row)
-    header_values = {k: context[k] for k in ("title", "subtitle", "illustrative_note", "old_heading", "new_heading")}
-    _fill_placeholders(sheet, header_values, template, {heading_row, data_row})
-    heading_styles = {c: _snapshot(cell) for c, _, cell in heading_cells}
-    data_styles = {c: _snapshot(cell) for c, _, cell in data_cells}
-    sheet.delete_rows(first_free, sheet.max_row - first_free + 1)
-    row = first_free
-    for group in context["groups"]:
-        for column, name, _ in heading_cells:
-            cell = sheet.cell(row=row, column=column)
-            _restyle(cell, heading_styles[column])
-            write_cell(cell, group["heading"] if name == "heading" else None)
-        row += 1
-        for item in group["rows"]:
-            for column, name, _ in data_cells:
-                cell = sheet.cell(row=row, column=column)
-                _restyle(cell, data_styles[column])
-                if name is not None and name not in item:
-                    raise TemplateError([problem(str(template), data_row, cell.coordinate, f"unknown field {{{{ {name} }}}} (allowed: {', '.join(sorted(item))})")])
-                write_cell(cell, item.get(name) if name else None)
-            row += 1
-    last = max(row - 1, first_free)
-    _fit_rows(sheet, first_free, last)  # wrapped rows would overlap in LibreOffice and print
-    sheet.print_area = f"A1:{sheet.cell(row=1, column=sheet.max_column).column_letter}{last}"
-    return _save(tpl.book, context["title"], context["author"], context["as_at"])
 
 
 # --- the sign-up matrix -----------------------------------------------------------
