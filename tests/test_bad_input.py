@@ -219,3 +219,34 @@ def test_unexpected_errors_are_one_line_and_exit_1(tmp_path):
     result = run_cli("validate", "--data", str(target))
     assert result.returncode == 2
     assert "no such data folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_text_from_data_becomes_a_formula_in_any_workbook(data_copy, tmp_path):
+    """Spreadsheet injection: text starting =, +, -, @ stays text in every workbook we write."""
+    import datetime as dt
+    import json
+
+    import openpyxl
+
+    from ka2docs.build import build
+
+    hostile = '=HYPERLINK("http://example.invalid","open me")'
+    append("partners.csv", f'"{hostile.replace(chr(34), chr(34) * 2)}",no,2008-05-01,seed-003\n')(data_copy)
+    append("signups.csv", f'2008-05-01,191,"{hostile.replace(chr(34), chr(34) * 2)}",non-statutory,,,seed-003\n')(data_copy)
+    append("statuses.csv", "2008-05-20,55,agreed,@SUM(1+1) was agreed,no,,seed-003\n")(data_copy)
+    append("targets.csv", "2008-05-20,55,,10/11,+2%,no,,seed-003\n")(data_copy)
+    build(data_copy, tmp_path / "out", TEMPLATES, dt.date(2008, 12, 19))
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    workbooks = [tmp_path / "out" / d["path"] for d in manifest["documents"] if d["format"] == "xlsx"]
+    assert len(workbooks) >= 3  # submission, matrix, bulletins' submissions, refresh schedule
+    seen = set()
+    for path in workbooks:
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (path.name, sheet.title, cell.coordinate, cell.value)
+                    if isinstance(cell.value, str):
+                        seen.update(v for v in (hostile, "+2%") if v in cell.value)
+                        if cell.value.startswith("@SUM"):
+                            seen.add("@SUM")
+    assert seen == {hostile, "+2%", "@SUM"}

@@ -25,7 +25,6 @@ app = typer.Typer(
 )
 
 DEBUG = {"on": False}
-HERE = Path.cwd()
 
 
 def _date(value: str | None) -> dt.date:

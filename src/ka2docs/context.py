@@ -132,7 +132,7 @@ def figures(position: Position) -> dict:
         "limit": agreement.sets[0].get("limit", len(negotiated)),
         "dcsf": len(other_sets),
         "counts": counts,
-        "total": sum(counts[s.code] for s in agreement.statuses if s.code in counts and any(i.status and i.status.status == s.code for i in negotiated)) if negotiated else 0,
+        "total": sum(1 for i in negotiated if i.status),  # the section 7 table's Total
         "partners_signed": len(position.signed_partners()),
         "signups": sum(len(i.signups) for i in position.indicators),
         "as_at": short_date(position.as_at),

@@ -97,15 +97,8 @@ class Position:
         signed = {s.partner for i in self.indicators for s in i.signups}
         return [p for p in self.data.partners if p in signed]
 
-    def partners_as_at(self) -> list[model.Partner]:
-        return [p for p in self.data.partners.values() if p.date <= self.as_at]
-
     def illustrative(self, records) -> bool:
         return any(self.data.is_illustrative(r.source) for r in records)
-
-    @property
-    def any_illustrative(self) -> bool:
-        return any(self.illustrative(i.records()) for i in self.indicators)
 
 
 def latest(rows, as_at: dt.date, key):
