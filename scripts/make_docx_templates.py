@@ -15,6 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ka2docs.formats.docx import PARAGRAPH_STYLES, TABLE_STYLE
+
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 BLACK = RGBColor(0, 0, 0)
 
@@ -133,7 +135,7 @@ def county_report() -> None:
     rule.append(bottom)
     decision._p.get_or_add_pPr().append(rule)
     _para(doc, "{{p body }}")
-    doc.save(OUT / "county-report.docx")
+    _save(doc, "county-report.docx")
 
 
 def district_report() -> None:
@@ -156,13 +158,48 @@ def district_report() -> None:
     _para(doc, "{{ classification_label }}")
     _para(doc, "{{ decision_type }}", bold=True)
     _para(doc, "{{p body }}")
-    doc.save(OUT / "district-report.docx")
+    _save(doc, "district-report.docx")
 
 
 def plain_document(name: str, landscape: bool = False) -> None:
     doc = base("Arial", 11, landscape=landscape)
     _header_footer(doc, "{{ classification_label }}")
     _para(doc, "{{p body }}")
+    _save(doc, name)
+
+
+def _save(doc, name: str) -> None:
+    """Save without what python-docx's default template carries and no document uses.
+
+    Its styles.xml defines some 160 styles and stylesWithEffects.xml (a Word 2010
+    leftover) repeats them: 0.8 MB of XML that every generated file would parse,
+    copy and compress. Word recreates a built-in style when someone picks it.
+    """
+    styles = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iterfind(qn("w:style"))}
+    by_name = {s.find(qn("w:name")).get(qn("w:val")).lower(): s for s in by_id.values()}
+    # Default styles and the ones the renderer names; then whatever those are based on or link to.
+    wanted = [s for s in by_id.values() if s.get(qn("w:default")) == "1"]
+    wanted += [by_name[name.lower()] for name in (*PARAGRAPH_STYLES, TABLE_STYLE, "Header", "Footer") if name.lower() in by_name]
+    keep: set[str] = set()
+    while wanted:
+        style = wanted.pop()
+        if style.get(qn("w:styleId")) in keep:
+            continue
+        keep.add(style.get(qn("w:styleId")))
+        for link in ("w:basedOn", "w:next", "w:link"):
+            ref = style.find(qn(link))
+            if ref is not None and ref.get(qn("w:val")) in by_id:
+                wanted.append(by_id[ref.get(qn("w:val"))])
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rel_id]
+    for rel_id, rel in list(doc.part.package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del doc.part.package.rels[rel_id]
     doc.save(OUT / name)
 
 
