@@ -256,8 +256,14 @@ def _chart(data: DataSet, bulletins: list[Bulletin], at) -> tuple[dict, str, str
     codes = _main_statuses(*positions)
     agreement = data.agreement
     labels = {c: (agreement.entry("statuses", c).get("short") or agreement.label("statuses", c)) for c in codes}
-    counts = [p.status_counts() for p in positions]
-    hatched = [any(i.status and data.is_illustrative(i.status.source) for i in p.negotiated) for p in positions]
+
+    def bar(p: Position) -> tuple[dict[str, int], bool]:
+        return p.status_counts(), any(i.status and data.is_illustrative(i.status.source) for i in p.negotiated)
+
+    # Each bulletin's chart repeats the bars of the bulletins before it: each bar is worked out once.
+    bars = [data.kept(("chart bar", p.as_at), lambda p=p: bar(p)) for p in positions]
+    counts = [c for c, _ in bars]
+    hatched = [h for _, h in bars]
     spec = {
         "title": f"Position on target-setting at each bulletin ({agreement.sets[0].label})",
         "categories": [f"{b.number}\n{b.date:%d/%m}" for b in bulletins],

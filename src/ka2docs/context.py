@@ -73,25 +73,34 @@ def submission(position: Position, part2: bool = False) -> dict:
     def mark(text: str, record) -> str:
         return f"{text} (illustrative)" if data.is_illustrative(record.source) else text
 
-    def rows_for(indicators: list[IndicatorPosition]) -> list[dict]:
+    def indicator_rows(indicator: IndicatorPosition) -> list[dict]:
         rows = []
+        status = indicator.status
+        commentary = ""
+        if status and (part2 or not status.restricted):
+            commentary = mark(status.commentary, status) if status.commentary else ""
+        status_text = mark(agreement.entry("statuses", status.status).get("short", status.status), status) if status else ""
+        for n, values in enumerate(value_rows(position, indicator, mark)):
+            first = n == 0
+            rows.append({
+                "ni": indicator.ni,
+                "indicator": f"NI {indicator.ni} {indicator.title}" + (f" (replaces NI {indicator.replaces})" if indicator.replaces else ""),
+                **values,
+                "partners": partners_text(position, indicator) if first else "",
+                "status": status_text if first else "",
+                "commentary": commentary if first else "",
+                "illustrative": position.illustrative(indicator.records()),
+            })
+        return rows
+
+    def rows_for(indicators: list[IndicatorPosition]) -> list[dict]:
+        # An indicator's rows depend on its own rows and the data set only: worked out once for
+        # every date it is the same on (bulletins repeat most), copied so no two contexts share a list.
+        rows, key = [], ("submission rows", part2)
         for indicator in indicators:
-            status = indicator.status
-            commentary = ""
-            if status and (part2 or not status.restricted):
-                commentary = mark(status.commentary, status) if status.commentary else ""
-            status_text = mark(agreement.entry("statuses", status.status).get("short", status.status), status) if status else ""
-            for n, values in enumerate(value_rows(position, indicator, mark)):
-                first = n == 0
-                rows.append({
-                    "ni": indicator.ni,
-                    "indicator": f"NI {indicator.ni} {indicator.title}" + (f" (replaces NI {indicator.replaces})" if indicator.replaces else ""),
-                    **values,
-                    "partners": partners_text(position, indicator) if first else "",
-                    "status": status_text if first else "",
-                    "commentary": commentary if first else "",
-                    "illustrative": position.illustrative(indicator.records()),
-                })
+            if key not in indicator.worked_out:
+                indicator.worked_out[key] = indicator_rows(indicator)
+            rows += [{**row, "targets": list(row["targets"])} for row in indicator.worked_out[key]]
         return rows
 
     groups = [{"heading": theme.get("heading", theme.label.upper()), "rows": rows_for(inds)} for theme, inds in position.by_theme()]

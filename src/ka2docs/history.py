@@ -6,7 +6,9 @@ after the as-at date does not exist yet. Nothing here reads files or knows forma
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +27,9 @@ class IndicatorPosition:
     values: dict[tuple[str, str], model.TargetValue] = field(default_factory=dict)
     status: model.StatusRecord | None = None
     signups: list[model.Signup] = field(default_factory=list)
+    # What documents work out from this indicator alone (context.submission's rows), kept with it:
+    # all the dates on which it has the same rows share this object (see _position).
+    worked_out: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -80,9 +85,9 @@ class Position:
         """The negotiated 'up to 35' block: the first set agreement.yaml lists."""
         return self.agreement.sets[0].code
 
-    @property
+    @functools.cached_property
     def negotiated(self) -> list[IndicatorPosition]:
-        return self.in_set(self.main_set)
+        return self.in_set(self.main_set)  # once per position: bulletins count it at every date so far
 
     def status_counts(self, indicators: list[IndicatorPosition] | None = None) -> dict[str, int]:
         counts = Counter(i.status.status for i in (indicators if indicators is not None else self.negotiated) if i.status)
@@ -109,31 +114,57 @@ def latest(rows, as_at: dt.date, key):
     return current
 
 
+TABLES = ("indicators", "targets", "statuses", "signups")  # the dated rows of an indicator
+NO_ROWS: tuple[list, list] = ([], [])  # the dates and rows of an indicator a table has none for
+
+
 def position(data: model.DataSet, as_at: dt.date) -> Position:
-    signed_roles = {r.code for r in data.agreement.roles if r.get("signed", True) is not False}
-    changes = latest(data.indicators, as_at, lambda r: r.ni)
+    """The agreement as it stood on a date (worked out once per data set and date)."""
+    return data.kept(("position", as_at), lambda: _position(data, as_at))
+
+
+def _position(data: model.DataSet, as_at: dt.date) -> Position:
+    tables = {name: data.kept(("by NI", name), lambda name=name: _by_ni(getattr(data, name))) for name in TABLES}
+    # An indicator's position depends on its own rows dated on or before as_at and on nothing
+    # else, so it is worked out once for all the dates with the same rows (a bulletin schedule's
+    # dates share most) and shared by them, with what is worked out from it (worked_out).
+    shared = data.kept("indicators", dict)
+    indicators = []
+    for ni in tables["indicators"]:
+        own = [tables[name].get(ni, NO_ROWS) for name in TABLES]
+        counts = tuple(bisect.bisect_right(dates, as_at) for dates, _ in own)
+        if (ni, counts) not in shared:
+            shared[(ni, counts)] = _indicator(data, as_at, *(rows[:n] for (_, rows), n in zip(own, counts)))
+        if shared[(ni, counts)] is not None:
+            indicators.append(shared[(ni, counts)])
     set_order = {s.code: n for n, s in enumerate(data.agreement.sets)}
-    indicators = {
-        c.ni: IndicatorPosition(c.ni, c.title, c.set, c.theme, c.order or 0, c.replaces, c)
-        for c in changes.values()
-        if c.action == "add"
-    }
-    for (ni, measure, year), value in latest(data.targets, as_at, lambda r: (r.ni, r.measure, r.year)).items():
-        if ni in indicators and value.value:
-            indicators[ni].values[(measure, year)] = value
-    for ni, status in latest(data.statuses, as_at, lambda r: r.ni).items():
-        if ni in indicators:
-            indicators[ni].status = status
-    role_order = {r.code: n for n, r in enumerate(data.agreement.roles)}
-    for (ni, _), signup in latest(data.signups, as_at, lambda r: (r.ni, r.partner)).items():
-        if ni in indicators and signup.role in signed_roles:
-            indicators[ni].signups.append(signup)
-    for indicator in indicators.values():
-        # Lead first, then statutory, then non-statutory, each in the order the file lists them.
-        indicator.signups.sort(key=lambda s: (role_order[s.role], s.where.file, s.where.line))
-        indicator.values = dict(sorted(indicator.values.items(), key=lambda kv: (kv[1].where.file, kv[1].where.line)))
-    ordered = sorted(indicators.values(), key=lambda i: (set_order.get(i.set, 99), i.order, i.ni))
+    ordered = sorted(indicators, key=lambda i: (set_order.get(i.set, 99), i.order, i.ni))
     return Position(data, as_at, ordered)
+
+
+def _by_ni(rows: list) -> dict[int, tuple[list[dt.date], list]]:
+    """One table's rows by NI, each NI's sorted by date (file order within a date), with their dates."""
+    grouped: dict[int, list] = {}
+    for row in sorted(rows, key=lambda r: r.date):
+        grouped.setdefault(row.ni, []).append(row)
+    return {ni: ([r.date for r in group], group) for ni, group in grouped.items()}
+
+
+def _indicator(data: model.DataSet, as_at: dt.date, changes: list, targets: list, statuses: list, signups: list) -> IndicatorPosition | None:
+    """One indicator as at a date from its rows up to then, each list sorted by date; None when it is not in the agreement."""
+    if not changes or changes[-1].action != "add":
+        return None
+    c = changes[-1]
+    indicator = IndicatorPosition(c.ni, c.title, c.set, c.theme, c.order or 0, c.replaces, c)
+    values = latest(targets, as_at, lambda r: (r.measure, r.year))
+    indicator.values = dict(sorted(((k, v) for k, v in values.items() if v.value), key=lambda kv: (kv[1].where.file, kv[1].where.line)))
+    indicator.status = statuses[-1] if statuses else None
+    signed_roles = {r.code for r in data.agreement.roles if r.get("signed", True) is not False}
+    role_order = {r.code: n for n, r in enumerate(data.agreement.roles)}
+    # Lead first, then statutory, then non-statutory, each in the order the file lists them.
+    signed = [s for s in latest(signups, as_at, lambda r: r.partner).values() if s.role in signed_roles]
+    indicator.signups = sorted(signed, key=lambda s: (role_order[s.role], s.where.file, s.where.line))
+    return indicator
 
 
 # --- changes between two dates ----------------------------------------------------
@@ -196,20 +227,19 @@ def changes(data: model.DataSet, since: dt.date, as_at: dt.date) -> list[Change]
     before, after = position(data, since), position(data, as_at)
     agreement = data.agreement
     out: list[Change] = []
-    # The newest raw rows, withdrawals and cleared values included, date a removal.
-    raw_values = latest(data.targets, as_at, lambda r: (r.ni, r.measure, r.year))
-    raw_signups = latest(data.signups, as_at, lambda r: (r.ni, r.partner))
     old_by_ni = {i.ni: i for i in before.indicators}
     new_by_ni = {i.ni: i for i in after.indicators}
     for ni in sorted(set(old_by_ni) | set(new_by_ni)):
         old, new = old_by_ni.get(ni), new_by_ni.get(ni)
+        if old is new:
+            continue  # the same rows on both dates (see _position)
         if old is None or new is None:
             out.append(_indicator_change(data, ni, old, new, as_at))
             if new is None:
                 continue
         _status_change(out, agreement, old, new)
-        _value_changes(out, old, new, raw_values)
-        _signup_changes(out, agreement, old, new, raw_signups)
+        _value_changes(out, old, new, data, as_at)
+        _signup_changes(out, agreement, old, new, data, as_at)
     return sorted(out, key=lambda c: (c.date, _kind_order(c.kind), c.ni, c.item))
 
 
@@ -237,7 +267,7 @@ def _status_change(out, agreement, old, new) -> None:
     out.append(Change(n.date, new.ni, "status", "status" if not o or o.status != n.status else "commentary", old_text, new_text, n.reason, n.source, n.restricted or bool(o and o.restricted), o.source if o else ""))
 
 
-def _value_changes(out, old, new, raw) -> None:
+def _value_changes(out, old, new, data, as_at) -> None:
     old_values = old.values if old else {}
     for key in dict.fromkeys([*old_values, *new.values]):
         o, n = old_values.get(key), new.values.get(key)
@@ -246,7 +276,7 @@ def _value_changes(out, old, new, raw) -> None:
         kind = "baseline" if year == "baseline" else "target"
         old_source = o.source if o else ""
         if (o.value if o else "") != (n.value if n else ""):
-            record = n or raw[(new.ni, *key)]
+            record = n or latest(data.targets, as_at, lambda r: (r.ni, r.measure, r.year))[(new.ni, *key)]  # the withdrawal
             out.append(Change(record.date, new.ni, kind, item, o.value if o else "", n.value if n else "", record.reason, record.source, old_source=old_source))
         # A new value may arrive designated; a withdrawn value's change already says it went.
         if n and n.designated != bool(o and o.designated):
@@ -257,14 +287,14 @@ def _yes(flag: bool) -> str:
     return "designated" if flag else "not designated"
 
 
-def _signup_changes(out, agreement, old, new, raw) -> None:
+def _signup_changes(out, agreement, old, new, data, as_at) -> None:
     old_roles = {s.partner: s for s in old.signups} if old else {}
     new_roles = {s.partner: s for s in new.signups}
     for partner in dict.fromkeys([*old_roles, *new_roles]):
         o, n = old_roles.get(partner), new_roles.get(partner)
         if o and n and o.role == n.role:
             continue
-        record = n or raw[(new.ni, partner)]
+        record = n or latest(data.signups, as_at, lambda r: (r.ni, r.partner))[(new.ni, partner)]  # the withdrawal
         out.append(Change(
             record.date, new.ni, "sign-up", partner,
             agreement.label("roles", o.role) if o else "", agreement.label("roles", n.role) if n else "",

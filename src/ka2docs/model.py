@@ -198,7 +198,19 @@ class DataSet:
     relevance: list[Relevance]
     plans: list[PlanEntry]
     reports: list  # report narratives (narrative.Report), loaded from data/reports/
+    # Answers worked out from these rows (the position on a date...), see kept().
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def is_illustrative(self, source: str) -> bool:
         entry = self.sources.get(source)
         return bool(entry and entry.illustrative)
+
+    def kept(self, question, answer):
+        """answer(), worked out once per data set and question; callers only read what it returns.
+
+        The rows never change after loading, and a build asks the same questions (the
+        position on a date, ...) many times over.
+        """
+        if question not in self.cache:
+            self.cache[question] = answer()
+        return self.cache[question]

@@ -355,23 +355,33 @@ def _widths(columns: list[str], rows: list[list[str]], total: float, narrowest: 
     less the end of a line a word did not fit);
     ties go to the column with the most lines of its own.
     """
-    cells = [[str(c) for c in row] for row in [columns, *rows]]
+    cells = [[[len(part) for part in str(c).split("\n")] for c in row] for row in [columns, *rows]]  # each cell's line lengths
 
-    def lines(text: str, width: float) -> float:  # smooth, so that every step of width counts
+    def lines(lengths: list[int], width: float) -> float:  # smooth, so that every step of width counts
         per_line = max(1.0, (width - 0.25) * 5.5 - 2.5)  # cell padding; words wrap before the edge
-        return sum(max(1.0, len(part) / per_line) for part in text.split("\n"))
+        return sum(max(1.0, length / per_line) for length in lengths)
 
     widths = [narrowest] * len(columns)
-    counts = [[lines(c, narrowest) for c in row] for row in cells]  # counts[row][column]
+    counts = [[lines(row[n], narrowest) for row in cells] for n in range(len(columns))]  # counts[column][row]
+    # wider[column][row]: the lines one step wider; only the column that widened needs them again.
+    wider = [[lines(row[n], narrowest + step) for row in cells] for n in range(len(columns))]
     for _ in range(max(0, round((total - sum(widths)) / step))):
-        best, best_key, best_column = 0, None, []
+        # A wider column lowers only the rows whose tallest cell it holds (the first, on a tie), at most to their next tallest.
+        tallest, lowered = [], [[] for _ in columns]
+        for r, row in enumerate(zip(*counts)):
+            top = max(row)
+            at = row.index(top)
+            tallest.append(top)
+            lowered[at].append((r, max(row[:at] + row[at + 1:])))
+        best, best_key = 0, None
         for n in range(len(columns)):
-            wider = [lines(row[n], widths[n] + step) for row in cells]
-            rows_height = sum(max(*row[:n], wider[r], *row[n + 1:]) for r, row in enumerate(counts))
-            key = (round(rows_height, 6), round(sum(wider) - sum(row[n] for row in counts), 6), n)
+            heights = tallest.copy()
+            for r, next_tallest in lowered[n]:
+                heights[r] = max(wider[n][r], next_tallest)
+            key = (round(sum(heights), 6), round(sum(wider[n]) - sum(counts[n]), 6), n)
             if best_key is None or key < best_key:
-                best, best_key, best_column = n, key, wider
+                best, best_key = n, key
         widths[best] += step
-        for r, row in enumerate(counts):
-            row[best] = best_column[r]
+        counts[best] = wider[best]
+        wider[best] = [lines(row[best], widths[best] + step) for row in cells]
     return [round(w, 2) for w in widths]
