@@ -198,7 +198,7 @@ def test_build_all_writes_each_area_as_build_would_with_a_progress_bar_on_a_term
         handle.write("2008-06-01,163,Nobody At All,lead,,,seed-003\n")
     out = tmp_path / "national"
 
-    code, stdout, terminal = run_on_terminal("build-all", str(bad), "--out", str(out), "--as-at", AS_AT, "--jobs", "2")
+    code, stdout, terminal = run_on_terminal("build-all", str(bad), "--out", str(out), "--as-at", AS_AT, "--jobs", "2", "--progress")
     assert code == 2  # one area's bad data: the others are built, and the exit status says so
     assert "2 of 3 areas" in stdout
     assert "zz-broken:" in terminal and "signups.csv:" in terminal and "Nobody At All" in terminal
@@ -230,7 +230,8 @@ def test_progress_bar_waits_a_second_then_draws_on_stderr_and_ends_its_line(monk
 
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
-    update = cli._progress()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as on a terminal
+    update = cli._progress("documents", None)
     update(1, 10)
     clock[0] += 0.9
     update(2, 10)
@@ -242,10 +243,15 @@ def test_progress_bar_waits_a_second_then_draws_on_stderr_and_ends_its_line(monk
     update(0, 0)
     assert capsys.readouterr().err == "\r[" + "#" * 30 + "] 10/10 documents\n"
 
-    quick = cli._progress("areas")
+    quick = cli._progress("areas", None)
     quick(3, 3)
     quick(0, 0)
     assert capsys.readouterr().err == ""  # a quick build leaves no trace, not even a newline
+
+    forced = cli._progress("areas", True)  # --progress: from the start
+    forced(1, 3)
+    assert capsys.readouterr().err == "\r[" + "#" * 10 + "." * 20 + "] 1/3 areas"
+    assert cli._progress("areas", False) is None  # --no-progress: never, even on a terminal
 
 
 # --- start-up ---------------------------------------------------------------------------

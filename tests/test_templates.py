@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import zipfile
 
 import docx
 import openpyxl
@@ -98,3 +100,43 @@ def test_an_excel_placeholder_the_data_lacks_or_a_broken_one(templates_copy):
 def test_templates_command_documents_its_options():
     result = run_cli("templates", "--help")
     assert result.returncode == 0 and "--templates" in result.stdout and "--data" in result.stdout and "--as-at" in result.stdout
+
+
+def test_a_restyled_excel_template_is_used_as_saved(templates_copy, tmp_path):
+    """A template restyled and saved again by a spreadsheet program (LibreOffice: shared
+    strings, its own style numbers) is filled as the shipped one: same values, new styles."""
+    from openpyxl.styles import Font, PatternFill
+
+    from ka2docs.formats.pdf import find_soffice
+
+    template = templates_copy / "xlsx" / "submission.xlsx"
+    book = openpyxl.load_workbook(template)
+    sheet = book.active
+    heading = next(c for row in sheet.iter_rows() for c in row if c.value == "{{ heading }}")
+    for cell in sheet[heading.row]:
+        cell.fill = PatternFill("solid", fgColor="FFC000")
+    sheet["A2"].font = Font(name="Arial", size=14, italic=True)
+    sheet["M1"] = "=1+1"
+    book.save(template)
+    saved = tmp_path / "saved"
+    subprocess.run([find_soffice(), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "xlsx", "--outdir", str(saved), str(template)],
+                   check=True, capture_output=True, timeout=120)
+    shutil.copyfile(saved / "submission.xlsx", template)
+    with zipfile.ZipFile(template) as archive:
+        assert "xl/sharedStrings.xml" in archive.namelist()  # the placeholders are shared strings now
+    out = tmp_path / "out"
+    result = run_cli("build", "--templates", str(templates_copy), "--as-at", AS_AT, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    shipped = run_cli("build", "--as-at", AS_AT, "--out", str(tmp_path / "shipped"))
+    assert shipped.returncode == 0, shipped.stderr
+
+    def values(path):
+        return [row[:11] for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+
+    assert values(out / "submission.xlsx") == values(tmp_path / "shipped" / "submission.xlsx")
+    written = openpyxl.load_workbook(out / "submission.xlsx").active
+    headings = [row[0] for row in written.iter_rows() if row[0].value == "ECONOMIC SUCCESS"]
+    assert headings and all(c.fill.fgColor.rgb.endswith("FFC000") for c in written[headings[0].row][:11])
+    assert written["A2"].font.i and written["A2"].font.sz == 14
+    assert written["M1"].value == "=1+1"
+    assert written.print_area == f"'Submission'!$A$1:$M${written.max_row}"

@@ -92,22 +92,34 @@ def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bo
     from .documents import plan
     from .validate import check
 
-    gaps: list = []
-    data = check(data_dir, as_at, strict=strict, gaps=gaps)
-    documents = plan(data, as_at)
-    _check_templates(documents, templates)
-    if pdf:
-        from .formats import pdf as pdf_format
+    # The workers start now and load the Word and Excel libraries while this process
+    # reads and checks the data, so even a build of a few documents finds them ready.
+    count = workers(jobs, MAX_WORKERS)
+    pool = process_pool(count) if count > 1 else None
+    try:
+        gaps: list = []
+        data = check(data_dir, as_at, strict=strict, gaps=gaps)
+        documents = plan(data, as_at)
+        _check_templates(documents, templates)
+        if pdf:
+            from .formats import pdf as pdf_format
 
-        pdf_format.require_libreoffice()
+            pdf_format.require_libreoffice()
+        return _write(documents, out, templates, as_at, digest, old, gaps, pool, progress, pdf)
+    finally:
+        if pool is not None:
+            pool.terminate()
 
+
+def _write(documents: list[Document], out: Path, templates: Path, as_at: dt.date, digest: str, old: dict | None, gaps: list, pool, progress, pdf: bool) -> BuildResult:
+    """Render into a staging folder beside `out`, then swap it in."""
     previous = {d["path"]: d for d in (old or {}).get("documents", [])}
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out)
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out.name}-", dir=out.parent))
     result = BuildResult(out, gaps=gaps)
     try:
-        entries = _produce_all(documents, templates, out, staging, previous, result, jobs, progress)
+        entries = _produce_all(documents, templates, out, staging, previous, result, pool, progress)
         if pdf:
             entries += _pdfs(documents, entries, out, staging, previous, result)
         manifest = {"as_at": as_at.isoformat(), "generator": f"ka2docs {__version__}", "inputs": digest, "documents": entries}
@@ -125,7 +137,7 @@ def _check_templates(documents: list[Document], templates: Path) -> None:
         raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in missing])
 
 
-def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, jobs: int | None, progress) -> list[dict]:
+def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress) -> list[dict]:
     """Carry unchanged documents over, render the others; manifest entries in plan order.
 
     Only this process writes files: workers (if any) return bytes, so the staging folder
@@ -147,7 +159,7 @@ def _produce_all(documents: list[Document], templates: Path, out: Path, staging:
                 progress(done, len(documents))
         else:
             todo.append((n, key))
-    for n, key, body in _rendered(documents, todo, templates, jobs):
+    for n, key, body in _rendered(documents, todo, templates, pool):
         document = documents[n]
         (staging / document.path).write_bytes(body)
         result.written.append(document.path)
@@ -161,7 +173,7 @@ def _produce_all(documents: list[Document], templates: Path, out: Path, staging:
     return entries
 
 
-MIN_PARALLEL = 8  # fewer documents than this render faster here than in fresh workers
+MAX_WORKERS = 8  # a build of one area has about 80 documents: more workers would mostly start up
 
 
 def workers(jobs: int | None, tasks: int) -> int:
@@ -175,7 +187,8 @@ def workers(jobs: int | None, tasks: int) -> int:
 
 
 def process_pool(count: int):
-    """A pool of `count` processes: forked on Linux (they start with our modules loaded)."""
+    """A pool of `count` processes: forked on Linux (they start with our modules loaded),
+    each loading the renderers' libraries as it starts."""
     import multiprocessing
 
     method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -187,7 +200,10 @@ _WORKER = {"on": False, "rendered": 0}
 
 
 def _worker_start() -> None:
+    from .documents import preload
+
     _WORKER["on"] = True
+    preload({"docx", "xlsx", "html"})
 
 
 def _tidy() -> None:
@@ -210,10 +226,9 @@ def _tidy() -> None:
         gc.freeze()
 
 
-def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, jobs: int | None):
+def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, pool):
     """(index, fingerprint, bytes) of each document to render, in plan order."""
-    count = workers(jobs, len(todo)) if len(todo) >= MIN_PARALLEL else 1
-    if count == 1:
+    if pool is None:
         for n, key in todo:
             yield n, key, _render(documents[n], templates)
             _tidy()
@@ -225,12 +240,11 @@ def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates:
         groups.setdefault(documents[n].id, []).append((n, key))
     batches = list(groups.values())
     tasks = [([documents[n] for n, _ in batch], templates) for batch in batches]
-    with process_pool(count) as pool:
-        for batch, (bodies, error) in zip(batches, pool.imap(_render_batch, tasks)):
-            if error:
-                kind, problems = error
-                raise kind(problems)
-            yield from ((n, key, body) for (n, key), body in zip(batch, bodies))
+    for batch, (bodies, error) in zip(batches, pool.imap(_render_batch, tasks)):
+        if error:
+            kind, problems = error
+            raise kind(problems)
+        yield from ((n, key, body) for (n, key), body in zip(batch, bodies))
 
 
 def _render(document: Document, templates: Path) -> bytes:

@@ -40,6 +40,7 @@ DataOpt = Annotated[Path, typer.Option("--data", help="Folder holding agreement.
 AsAtOpt = Annotated[str | None, typer.Option("--as-at", metavar="YYYY-MM-DD", help="Date the documents speak for, YYYY-MM-DD (default: today). Rows dated later are ignored.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder the documents and manifest.json are written to.")]
 TemplatesOpt = Annotated[Path, typer.Option("--templates", help="Folder of Word and Excel templates.")]
+ProgressOpt = Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr (default: on a terminal, once the build has run for a second).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 
 
@@ -104,12 +105,13 @@ def build(
     templates: TemplatesOpt = Path("templates"),
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside every Word document (needs LibreOffice).")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 2) on the agreement's gaps, such as an indicator with no lead, instead of warning.")] = False,
+    progress_bar: ProgressOpt = None,
 ) -> None:
     """Write every document due as at the date, and output/manifest.json."""
     from .build import build as run
 
     day = _date(as_at)
-    progress = _progress() if sys.stderr.isatty() else None
+    progress = _progress("documents", progress_bar)
     result = run(data, out, templates, day, pdf=pdf, progress=progress, strict=strict)
     for gap in result.gaps:
         print(f"warning: {gap}", file=sys.stderr)
@@ -123,11 +125,14 @@ def build(
         print(f"PDF: {result.pdf}")
 
 
-def _progress(unit: str = "documents"):
-    """A one-line progress bar on stderr, shown only once a build has run for a second."""
+def _progress(unit: str, wanted: bool | None):
+    """A one-line progress bar on stderr: by default on a terminal, once a build has run
+    for a second; --progress shows it from the start, --no-progress never."""
     import time
 
-    start = time.monotonic()
+    if wanted is False or (wanted is None and not sys.stderr.isatty()):
+        return None
+    start = time.monotonic() - (1.0 if wanted else 0.0)
     shown = {"any": False}
 
     def update(done: int, total: int) -> None:
@@ -251,6 +256,7 @@ def build_all(
     out: Annotated[Path, typer.Option("--out", help="Folder each area's documents and manifest.json are written to, as OUT/<area>/.")] = Path("output"),
     templates: TemplatesOpt = Path("templates"),
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Areas built at once (default: one per core).")] = None,
+    progress_bar: ProgressOpt = None,
 ) -> None:
     """Build every area's documents at once (one process per core); an area whose data did not change is left as it is."""
     import time
@@ -260,7 +266,7 @@ def build_all(
 
     day = _date(as_at)
     start = time.perf_counter()
-    progress = _progress("areas") if sys.stderr.isatty() else None
+    progress = _progress("areas", progress_bar)
     results = run_all(areas, out, templates, day, jobs=jobs, progress=progress)
     if progress:
         progress(0, 0)

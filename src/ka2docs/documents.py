@@ -57,6 +57,15 @@ def has_restricted(now: Position) -> bool:
     return any(i.status and i.status.restricted and i.status.commentary for i in now.indicators)
 
 
+def preload(formats: set[str]) -> None:
+    """Import what rendering these formats needs, here and now: worker processes forked
+    afterwards start with it loaded instead of each importing it again."""
+    import importlib
+
+    for name in sorted(formats & {"docx", "xlsx", "html"}):
+        importlib.import_module(f".formats.{name}", __package__).preload()
+
+
 def render(document: Document, templates: Path) -> bytes:
     """The finished file's bytes; each format's library is imported only here, on demand."""
     template = templates / document.template

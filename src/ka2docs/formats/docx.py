@@ -85,6 +85,15 @@ def _import_docxtpl():
     return docxtpl
 
 
+def preload() -> None:
+    """The libraries a render uses, imported ahead (see documents.preload)."""
+    from . import chart
+
+    _import_docxtpl()
+    environment()
+    chart.preload()
+
+
 def open_template(path: Path):
     DocxTemplate = _import_docxtpl().DocxTemplate
 
@@ -208,218 +217,167 @@ def _set_properties(document, properties: dict) -> None:
 
 
 # --- the body --------------------------------------------------------------------
+#
+# The body is written as WordprocessingML text and handed to the template's {{p body }}
+# tag in one piece: building it element by element through python-docx was most of a
+# document's render time. The XML is what python-docx's add_paragraph, add_run,
+# add_table and add_picture write, in the template's own style ids.
+
+WORD_NS = W[1:-1]
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # cannot appear in XML 1.0
 
 
 def _body(tpl, blocks: list[dict], template: Path):
-    sub = _new_subdoc(tpl)
+    from markupsafe import Markup
+
+    body = _Body(tpl)
     for block in blocks:
         kind = block["kind"]
         if kind == "heading":
-            _runs(sub.add_paragraph(style=f"Heading {block.get('level', 1)}"), block["text"])
+            body.paragraph(f"Heading {block.get('level', 1)}", block["text"])
         elif kind == "paragraph":
             text = f"{block['number']}\t{block['text']}" if block.get("number") else block["text"]
-            paragraph = sub.add_paragraph(style=block.get("style") or ("Numbered Paragraph" if block.get("number") else "Normal"))
-            _runs(paragraph, text)
-            if block.get("keep_with_next"):  # e.g. a short list that should not split across pages
-                paragraph.paragraph_format.keep_with_next = True
+            body.paragraph(block.get("style") or ("Numbered Paragraph" if block.get("number") else "Normal"), text, keep_with_next=bool(block.get("keep_with_next")))
         elif kind == "bullets":
             for item in block["items"]:
-                _runs(sub.add_paragraph(style="List Bullet"), item)
+                body.paragraph("List Bullet", item)
         elif kind == "table":
-            _table(sub, block)
+            body.table(block)
         elif kind == "image":
-            _image(sub, block)
+            body.image(block)
         elif kind == "chart":
             from . import chart  # the context holds the chart as data; the picture is drawn here
 
-            _image(sub, {**block, "png": chart.png(block["chart"])})
+            body.image({**block, "png": chart.png(block["chart"])})
         elif kind == "section":
-            _section(tpl, sub, block)
+            body.section(block)
         elif kind == "page_break":
-            from docx.enum.text import WD_BREAK
-
-            sub.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            body.xml.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         else:
             raise TemplateError([problem(str(template), 0, "body", f"unknown block '{kind}' (allowed: heading, paragraph, bullets, table, image, chart, section, page_break)")])
-    return sub
+    return Markup("".join(body.xml))
 
 
-_EMPTY_DOCUMENT: list = []  # python-docx's default document.xml element, read once
+class _Body:
+    """The body's XML, block by block, in the template's styles and page layout."""
+
+    def __init__(self, tpl):
+        self.tpl, self.xml = tpl, []
+        self.part = tpl.docx.part
+
+    def style_id(self, name: str, table: bool = False) -> str | None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return self.part.get_style_id(name, WD_STYLE_TYPE.TABLE if table else WD_STYLE_TYPE.PARAGRAPH)  # None: the default style
+
+    def paragraph(self, style: str, text: str, keep_with_next: bool = False, bold: bool = False) -> None:
+        self.xml.append(_paragraph(self.style_id(style), text, keep_with_next, bold))
+
+    def table(self, block: dict) -> None:
+        """A data table: a header row that repeats on each page, rows that never split, no merged cells."""
+        columns, rows = block["columns"], block["rows"]
+        if block.get("widths"):
+            from docx.shared import Cm
+
+            widths = [Cm(w).twips for w in block["widths"]]
+        else:  # python-docx's add_table: the text width shared equally
+            widths = [self.text_width() // len(columns)] * len(columns)
+        style = self.style_id(TABLE_STYLE, table=True)
+        text_style = self.style_id("Table Text")
+        xml = self.xml
+        xml.append("<w:tbl><w:tblPr>")
+        if style:
+            xml.append(f'<w:tblStyle w:val="{_attr(style)}"/>')
+        xml.append('<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>')
+        xml.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        xml.append("</w:tblGrid>")
+        emphasis = block.get("emphasis_rows", set())
+        for r, values in enumerate([columns, *rows]):
+            xml.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            bold = r == 0 or (r - 1) in emphasis
+            for value, width in zip(values, widths):
+                xml.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>')
+                xml.append(_paragraph(text_style, "" if value is None else str(value), bold=bold))
+                xml.append("</w:tc>")
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        if block.get("caption"):
+            self.paragraph("Caption", block["caption"])
+
+    def image(self, block: dict) -> None:
+        """A picture in its own paragraph, with the alternative text screen readers read aloud."""
+        from docx.shared import Cm
+        from lxml import etree
+
+        inline = self.part.new_pic_inline(io.BytesIO(block["png"]), Cm(block.get("width_cm", 15)), None)
+        doc_pr = inline.docPr
+        doc_pr.set("id", str(1000 + sum(1 for x in self.xml if "<wp:inline" in x)))  # unique within the body
+        doc_pr.set("descr", block["alt"])
+        doc_pr.set("title", block.get("title", block["alt"][:60]))
+        drawing = etree.tostring(inline, encoding="unicode")
+        self.xml.append(f"<w:p><w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
+        if block.get("caption"):
+            self.paragraph("Caption", block["caption"])
+
+    def section(self, block: dict) -> None:
+        """A new page in block['orientation'] (portrait | landscape) until the next section block or the end.
+
+        Word keeps a section's page layout at the section's end: a paragraph carrying a copy
+        of the layout so far ends the section before, and the document's last layout (the
+        template's own, with its header and footer) becomes the new orientation.
+        """
+        from docx.enum.section import WD_ORIENT
+        from docx.section import Section
+        from lxml import etree
+
+        last = self.tpl.docx.element.body.sectPr
+        self.xml.append(f"<w:p><w:pPr>{etree.tostring(last, encoding='unicode')}</w:pPr></w:p>")
+        section = Section(last, self.part)
+        landscape = block.get("orientation") == "landscape"
+        if (section.orientation == WD_ORIENT.LANDSCAPE) != landscape:
+            width, height = section.page_width, section.page_height
+            section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = height, width
+
+    def text_width(self) -> int:
+        """The template's page width between the margins, in twips."""
+        section = self.tpl.docx.sections[-1]
+        return (section.page_width - section.left_margin - section.right_margin) // 635  # EMU to twips
 
 
-def _new_subdoc(tpl):
-    """tpl.new_subdoc(), without re-reading python-docx's default document each time.
-
-    A new sub-document is an empty copy of that document whose part is the template's
-    (so the body uses the template's styles); docxtpl builds exactly this.
-    """
-    import copy
-
-    from docx.document import Document
-    from docxtpl.subdoc import Subdoc
-
-    if not _EMPTY_DOCUMENT:
-        import docx
-
-        _EMPTY_DOCUMENT.append(docx.Document().element)
-    tpl.init_docx()
-    sub = Subdoc.__new__(Subdoc)
-    sub.tpl = tpl
-    sub.docx = tpl.get_docx()
-    sub.subdocx = Document(copy.deepcopy(_EMPTY_DOCUMENT[0]), sub.docx.part)
-    return sub
+def _paragraph(style_id: str | None, text: str, keep_with_next: bool = False, bold: bool = False) -> str:
+    properties = (f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else "") + ("<w:keepNext/>" if keep_with_next else "")
+    return f"<w:p>{f'<w:pPr>{properties}</w:pPr>' if properties else ''}{_runs(text, bold)}</w:p>"
 
 
-def _runs(paragraph, text: str) -> None:
-    """Plain text, with **bold** for decision words; line breaks kept."""
+def _runs(text: str, bold: bool = False) -> str:
+    """Plain text as runs, with **bold** for decision words (or every run bold); line breaks kept."""
+    out = []
     for n, part in enumerate(BOLD.split(text)):
         if not part:
             continue
+        properties = "<w:rPr><w:b/></w:rPr>" if bold or n % 2 else ""
         lines = part.split("\n")
         for i, line in enumerate(lines):
-            run = paragraph.add_run(line)
-            run.bold = True if n % 2 else None
-            if i < len(lines) - 1:
-                run.add_break()
+            out.append(f"<w:r>{properties}{_run_text(line)}{'<w:br/>' if i < len(lines) - 1 else ''}</w:r>")
+    return "".join(out)
 
 
-def _table(sub, block: dict) -> None:
-    """A data table: a header row that repeats on each page, no merged cells.
-
-    The rows are written with lxml directly: python-docx's per-cell calls (a style, a
-    run, bold) each search the element's children and were most of a report's render
-    time. The XML is exactly what those calls write (see _cell_runs).
-    """
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Cm
-    from lxml import etree
-
-    columns = block["columns"]
-    rows = block["rows"]
-    table = sub.add_table(rows=1 + len(rows), cols=len(columns))
-    table.style = TABLE_STYLE
-    table.autofit = False
-    widths = block.get("widths")
-    text_style = table.part.get_style_id("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-    trs = table._tbl.tr_lst
-    _row_flag(trs[0], "tblHeader", {f"{W}val": "true"})
-    for tc, text in zip(trs[0].findall(f"{W}tc"), columns):
-        paragraph = _styled_paragraph(tc, text_style)
-        run = etree.SubElement(paragraph, f"{W}r")
-        etree.SubElement(etree.SubElement(run, f"{W}rPr"), f"{W}b")
-        _run_text(run, str(text))
-    emphasis = block.get("emphasis_rows", set())
-    for r, values in enumerate(rows, start=1):
-        tr = trs[r]
-        _row_flag(tr, "cantSplit", {})
-        bold = (r - 1) in emphasis
-        for tc, value in zip(tr.findall(f"{W}tc"), values):
-            _cell_runs(_styled_paragraph(tc, text_style), "" if value is None else str(value), bold)
-    if widths:
-        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
-            grid_col.w = Cm(width)  # the grid, which LibreOffice reads
-        for tr in trs:
-            for tc, width in zip(tr.tc_lst, widths):
-                tc.width = Cm(width)  # and each cell, which Word reads
-    if block.get("caption"):
-        _runs(sub.add_paragraph(style="Caption"), block["caption"])
+def _run_text(text: str) -> str:
+    """A run's text as python-docx writes it: <w:t> pieces, <w:tab/> for tabs, <w:br/> for a CR."""
+    out = []
+    for n, piece in enumerate(re.split(r"(\t|\r)", NOT_XML.sub("", text))):
+        if n % 2:
+            out.append("<w:tab/>" if piece == "\t" else "<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece.strip() != piece else ""
+            out.append(f"<w:t{space}>{_text(piece)}</w:t>")
+    return "".join(out)
 
 
-def _row_flag(tr, name: str, attributes: dict) -> None:
-    """<w:trPr><w:NAME/></w:trPr> as a row's first child (a new table's rows have none)."""
-    from lxml import etree
-
-    properties = etree.Element(f"{W}trPr")
-    tr.insert(0, properties)
-    etree.SubElement(properties, f"{W}{name}", attributes)
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _styled_paragraph(tc, style_id: str | None):
-    """The cell's (empty) paragraph with its style, as Paragraph.style = ... writes it."""
-    from lxml import etree
-
-    paragraph = tc.find(f"{W}p")
-    properties = etree.SubElement(paragraph, f"{W}pPr")
-    if style_id is not None:
-        etree.SubElement(properties, f"{W}pStyle", {f"{W}val": style_id})
-    return paragraph
-
-
-def _cell_runs(paragraph, text: str, bold: bool) -> None:
-    """What _runs writes (and then bold on every run when `bold`), built with lxml."""
-    from lxml import etree
-
-    for n, part in enumerate(BOLD.split(text)):
-        if not part:
-            continue
-        lines = part.split("\n")
-        for i, line in enumerate(lines):
-            run = etree.SubElement(paragraph, f"{W}r")
-            properties = etree.SubElement(run, f"{W}rPr")
-            if bold or n % 2:
-                etree.SubElement(properties, f"{W}b")
-            _run_text(run, line)
-            if i < len(lines) - 1:
-                etree.SubElement(run, f"{W}br")
-
-
-def _run_text(run, text: str) -> None:
-    """A run's text as python-docx writes it: <w:t> pieces, <w:tab/> for tabs, <w:br/> for CR/LF."""
-    from lxml import etree
-
-    piece: list[str] = []
-
-    def flush() -> None:
-        chunk = "".join(piece)
-        if chunk:
-            t = etree.SubElement(run, f"{W}t")
-            t.text = chunk
-            if len(chunk.strip()) < len(chunk):
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        piece.clear()
-
-    if "\t" not in text and "\r" not in text and "\n" not in text:
-        piece.append(text)
-    else:
-        for char in text:
-            if char == "\t" or char in "\r\n":
-                flush()
-                etree.SubElement(run, f"{W}tab" if char == "\t" else f"{W}br")
-            else:
-                piece.append(char)
-    flush()
-
-
-def _section(tpl, sub, block: dict) -> None:
-    """A new page in block['orientation'] (portrait | landscape) until the next section block or the end.
-
-    Word keeps a section's page layout at the section's end: a paragraph carrying a copy
-    of the layout so far ends the section before, and the document's last layout (the
-    template's own, with its header and footer) becomes the new orientation.
-    """
-    import copy
-
-    from docx.enum.section import WD_ORIENT
-    from docx.section import Section
-
-    last = tpl.docx.element.body.sectPr
-    sub.add_paragraph()._p.get_or_add_pPr()._insert_sectPr(copy.deepcopy(last))
-    section = Section(last, tpl.docx.part)
-    landscape = block.get("orientation") == "landscape"
-    if (section.orientation == WD_ORIENT.LANDSCAPE) != landscape:
-        width, height = section.page_width, section.page_height
-        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = height, width
-
-
-def _image(sub, block: dict) -> None:
-    from docx.shared import Cm
-
-    paragraph = sub.add_paragraph()
-    run = paragraph.add_run()
-    shape = run.add_picture(io.BytesIO(block["png"]), width=Cm(block.get("width_cm", 15)))
-    doc_pr = shape._inline.docPr
-    doc_pr.set("descr", block["alt"])  # alternative text read aloud by screen readers
-    doc_pr.set("title", block.get("title", block["alt"][:60]))
-    if block.get("caption"):
-        _runs(sub.add_paragraph(style="Caption"), block["caption"])
+def _attr(text: str) -> str:
+    return _text(text).replace('"', "&quot;")

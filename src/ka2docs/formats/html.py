@@ -16,6 +16,14 @@ from ..errors import TemplateError, problem
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
+def preload() -> None:
+    """The libraries a render uses, imported ahead (see documents.preload)."""
+    from . import chart
+
+    environment()
+    chart.preload()
+
+
 def environment():
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
