@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .xmltext import escape
 
 # Styles the body uses; a template must define them (Word's built-in names where they exist).
 PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Numbered Paragraph", "Caption", "Table Text")
@@ -223,8 +224,6 @@ def _set_properties(document, properties: dict) -> None:
 # document's render time. The XML is what python-docx's add_paragraph, add_run,
 # add_table and add_picture write, in the template's own style ids.
 
-WORD_NS = W[1:-1]
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # cannot appear in XML 1.0
 
 
 def _body(tpl, blocks: list[dict], template: Path):
@@ -287,7 +286,7 @@ class _Body:
         xml = self.xml
         xml.append("<w:tbl><w:tblPr>")
         if style:
-            xml.append(f'<w:tblStyle w:val="{_attr(style)}"/>')
+            xml.append(f'<w:tblStyle w:val="{escape(style)}"/>')
         xml.append('<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>')
         xml.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
         xml.append("</w:tblGrid>")
@@ -346,7 +345,7 @@ class _Body:
 
 
 def _paragraph(style_id: str | None, text: str, keep_with_next: bool = False, bold: bool = False) -> str:
-    properties = (f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else "") + ("<w:keepNext/>" if keep_with_next else "")
+    properties = (f'<w:pStyle w:val="{escape(style_id)}"/>' if style_id else "") + ("<w:keepNext/>" if keep_with_next else "")
     return f"<w:p>{f'<w:pPr>{properties}</w:pPr>' if properties else ''}{_runs(text, bold)}</w:p>"
 
 
@@ -366,18 +365,10 @@ def _runs(text: str, bold: bool = False) -> str:
 def _run_text(text: str) -> str:
     """A run's text as python-docx writes it: <w:t> pieces, <w:tab/> for tabs, <w:br/> for a CR."""
     out = []
-    for n, piece in enumerate(re.split(r"(\t|\r)", NOT_XML.sub("", text))):
+    for n, piece in enumerate(re.split(r"(\t|\r)", text)):
         if n % 2:
             out.append("<w:tab/>" if piece == "\t" else "<w:br/>")
         elif piece:
             space = ' xml:space="preserve"' if piece.strip() != piece else ""
-            out.append(f"<w:t{space}>{_text(piece)}</w:t>")
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
     return "".join(out)
-
-
-def _text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(text: str) -> str:
-    return _text(text).replace('"', "&quot;")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .xmltext import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -30,7 +31,6 @@ STYLES = "xl/styles.xml"
 PLACEHOLDER = re.compile(r"^\{\{\s*([\w.]+)\s*\}\}$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # cannot appear in XML 1.0 at all
 CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters
 
@@ -263,7 +263,7 @@ class Sheet:
                 lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
         if lines > 1:
             kept.update(ht=str(15 * lines), customHeight="1")
-        extra = "".join(f' {k}="{_escape(v)}"' for k, v in kept.items())
+        extra = "".join(f' {k}="{escape(v)}"' for k, v in kept.items())
         self.written.append(f'<row r="{n}"{extra}>{"".join(parts)}</row>')
 
     def repeat_columns(self, sources: dict[int, int]) -> None:
@@ -376,17 +376,13 @@ def _cell_xml(ref: str, style: str | None, value, styles: _Styles) -> str:
         return f'<c r="{ref}"{style_attr}/>'
     if text.startswith(FORMULA_START):  # and Excel keeps it text when someone edits the cell
         style_attr = f' s="{styles.quoted(style)}"'
-    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{_escape(NOT_XML.sub("", text))}</t></is></c>'
+    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 def _element(xml: str):
     from lxml import etree
 
     return etree.fromstring(f'<c xmlns="{MAIN}"' + xml[2:])
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _column(ref: str) -> int:
@@ -471,12 +467,12 @@ def _set_print_area(book, index: int, title: str, cells: str) -> None:
 def _set_properties(members: dict, properties: dict) -> None:
     """docProps/core.xml from the data: title, author, the as-at date (never the clock)."""
     when = dt.datetime.fromisoformat(properties["as_at"]).strftime("%Y-%m-%dT%H:%M:%SZ")
-    author = _escape(NOT_XML.sub("", properties["author"]))
+    author = escape(properties["author"])
     members["docProps/core.xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{_escape(NOT_XML.sub('', properties['title']))}</dc:title><dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
+        f"<dc:title>{escape(properties['title'])}</dc:title><dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
         f'<dc:language>en-GB</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
     ).encode()

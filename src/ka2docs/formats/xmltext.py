@@ -1,0 +1,15 @@
+"""Text from data as XML: escaped, and without the characters XML 1.0 cannot hold at all.
+
+The Word and Excel writers build their XML as text; every value from data passes here.
+"""
+
+from __future__ import annotations
+
+import re
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """For element text and attribute values alike."""
+    return NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
