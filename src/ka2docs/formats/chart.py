@@ -13,8 +13,9 @@ The layout follows the matplotlib chart it replaced, drawn eight times faster.
 from __future__ import annotations
 
 import functools
-import io
 import json
+import struct
+import zlib
 from pathlib import Path
 
 DPI = 150
@@ -72,11 +73,31 @@ def _draw(spec: dict) -> bytes:
     _bars(image, draw, series, hatched, x, y)
     _axes(image, draw, spec, box, x, y, top)
     _legend(image, draw, series, hatch_label, box[0], box[3] + 0.55 * DPI)
-    out = io.BytesIO()
-    # Level 3 encodes as fast as 1 (PNG's row filters dominate) and 6% smaller; 6 is 21% smaller again but 5 ms slower a chart.
-    # No pnginfo: no software name or date.
-    image.save(out, format="PNG", optimize=False, compress_level=3, dpi=(DPI, DPI))
-    return out.getvalue()
+    return _png(image)
+
+
+def _png(image) -> bytes:
+    """The RGB image as a PNG: its pixels, its resolution, nothing else (no software name, no date).
+
+    Pillow's encoder tries every row filter on every row, half a chart's time; flat colours
+    deflate well unfiltered, at a tenth larger files.
+    """
+    width, height = image.size
+    stride = 3 * width
+    pixels = image.tobytes()
+    rows = b"".join(b"\0" + pixels[n : n + stride] for n in range(0, stride * height, stride))
+    per_metre = round(DPI / 0.0254)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
+        chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        chunk(b"IDAT", zlib.compress(rows, 3)),
+        chunk(b"IEND", b""),
+    ))
 
 
 def _bars(image, draw, series: list[dict], hatched: list[bool], x, y) -> None:
