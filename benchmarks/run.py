@@ -48,6 +48,7 @@ class Row:
     goal: str
     met: bool | None  # None: no goal, or not measured
     notes: list[str] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)  # numbers another row's note quotes
 
 
 # --- timing helpers ------------------------------------------------------------------
@@ -195,6 +196,7 @@ def full_build(work: Path, as_at: str, cores: int) -> tuple[list[Row], Path]:
         "<= 5x", ratio <= 5,
         [(f"Reference: a plain docxtpl render-and-save of {REFERENCE_TEMPLATE.name} (tags only, no body) takes {reference * 1000:.0f} ms per document, "
           f"{reference / (floor / count):.1f}x the floor.")],
+        {"floor_per_document": floor / count},
     )
     return [row], out
 
@@ -249,6 +251,7 @@ def national(work: Path, areas: int, as_at: str, cores: int, stagger: bool, labe
         f"peak memory {rss:.0f} MB summed RSS ({pss:.0f} MB summed PSS) over {memory.peak_processes} processes",
         f"7,500 documents in <= {NATIONAL_GOAL_SECONDS:.0f} s (>= {NATIONAL_GOAL_DOCUMENTS / NATIONAL_GOAL_SECONDS:.0f} documents/s) on 2 cores; < {NATIONAL_GOAL_MB} MB",
         met,
+        figures={"cpu_per_document": cpu / documents},
     )
     return row, out
 
@@ -379,6 +382,9 @@ def main() -> None:
                                      f"National scale: `ka2docs build-all` over {args.areas} synthetic areas (renamed copies of the shipped data; one process pool, {cores} cores)")
         row.notes.append("Renamed copies share their bulletin charts (the counts and dates are the same), so each worker draws a chart once and reuses it; the staggered row below draws every chart.")
         rows.append(row)
+        steady, floor = row.figures["cpu_per_document"], full[0].figures["floor_per_document"]
+        full[0].notes.append(f"Without a start-up to share out: in the national run a document costs {steady * 1000:.1f} ms of CPU, {steady / floor:.1f}x the full build's floor per document; "
+                             "the rest of the full build's time is starting Python, reading and checking the data and loading the libraries, once for 70 documents.")
         if args.staggered_areas:
             step(f"national, staggered: {args.staggered_areas} areas")
             row, _ = national(work, args.staggered_areas, args.as_at, cores, True,

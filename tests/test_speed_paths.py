@@ -140,6 +140,25 @@ def test_a_template_error_in_a_worker_is_reported_like_any_other(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]  # no output, no temporary folder
 
 
+def test_a_worker_that_cannot_load_its_libraries_fails_the_build_instead_of_hanging(tmp_path):
+    """The workers load the renderers as they start; if that fails, the first render says
+    why and the build ends (a pool whose workers die at start would restart them forever)."""
+    script = (
+        "import sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "import ka2docs.documents\n"
+        "def broken(formats):\n"
+        "    raise ImportError('no FreeType in this Pillow')\n"
+        "ka2docs.documents.preload = broken\n"
+        "from ka2docs.build import build\n"
+        f"build(Path({str(DATA)!r}), Path({str(tmp_path / 'out')!r}), Path({str(TEMPLATES)!r}), dt.date(2008, 6, 1), jobs=2)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1
+    assert "ImportError: no FreeType in this Pillow" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 # --- national scale ---------------------------------------------------------------------
 
 

@@ -140,3 +140,35 @@ def test_a_restyled_excel_template_is_used_as_saved(templates_copy, tmp_path):
     assert written["A2"].font.i and written["A2"].font.sz == 14
     assert written["M1"].value == "=1+1"
     assert written.print_area == f"'Submission'!$A$1:$M${written.max_row}"
+
+
+def _rewrite_sheet(template, change) -> None:
+    """Edit the first sheet's XML of a workbook template in place (what Excel or another writer would save)."""
+    with zipfile.ZipFile(template) as archive:
+        members = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members:
+            archive.writestr(name, change(body) if name == "xl/worksheets/sheet1.xml" else body)
+
+
+def test_an_excel_template_with_a_styled_blank_or_a_label_in_its_sample_row_and_a_namespace_prefix(templates_copy, tmp_path):
+    """Excel keeps a formatted empty cell as <c r=".." s=".."/>, and some writers prefix the
+    sheet's namespace (<x:row>): both are templates like any other."""
+    import re
+
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b'<c r="B6" s="5" t="inlineStr"><is><t>{{ measure }}</t></is></c>', b'<c r="B6" s="5"/>')
+        xml = xml.replace(b"<t>{{ commentary }}</t>", b"<t>see note</t>")
+        return re.sub(rb"<(/?)(?!\?)([a-zA-Z]+[ >/])", rb"<\1x:\2", xml).replace(b'xmlns="', b'xmlns:x="')
+
+    template = templates_copy / "xlsx" / "submission.xlsx"
+    _rewrite_sheet(template, change)
+    out = tmp_path / "out"
+    result = run_cli("build", "--templates", str(templates_copy), "--as-at", AS_AT, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(out / "submission.xlsx").active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    ni163 = next(row for row in rows if str(row[0]).startswith("NI 163"))
+    assert ni163[1] is None and ni163[10] is None  # the blank stays blank; a label in a sample row is not data
+    assert ni163[2] == "67.5% (508,000)"
+    assert sheet["B" + str(rows.index(ni163) + 1)].border.left.style == "thin"  # the blank keeps its style

@@ -76,8 +76,8 @@ def manifest_intact(out: Path, manifest: dict) -> bool:
 def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bool = False, progress=None, jobs: int | None = None, strict: bool = False) -> BuildResult:
     """Build every document due as at the date into `out`.
 
-    jobs: processes rendering documents (default: one per core, when there is enough to
-    render); 1 renders here, in this process. The files are the same either way.
+    jobs: processes rendering documents (default: one per core, at most MAX_WORKERS);
+    1 renders here, in this process. The files are the same either way.
     strict: fail on the agreement's gaps (an indicator with no lead) instead of reporting
     them in result.gaps; the sign-up matrix shows them either way.
     """
@@ -200,10 +200,19 @@ _WORKER = {"on": False, "rendered": 0}
 
 
 def _worker_start() -> None:
+    """In each worker as it starts. Ctrl-C is the parent's to handle (it ends the pool). A
+    library that fails to load is reported by the first render: raising here would make
+    the pool start workers again and again, and the build would never end."""
+    import signal
+
     from .documents import preload
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["on"] = True
-    preload({"docx", "xlsx", "html"})
+    try:
+        preload({"docx", "xlsx", "html"})
+    except Exception as exc:  # noqa: BLE001 - whatever it was, the render reports it
+        _WORKER["failed"] = exc
 
 
 def _tidy() -> None:
@@ -256,6 +265,8 @@ def _render(document: Document, templates: Path) -> bytes:
 def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None, tuple | None]:
     """In a worker: render documents; our errors travel back as (class, problems)."""
     documents, templates = task
+    if "failed" in _WORKER:
+        raise _WORKER["failed"]
     try:
         bodies = []
         for document in documents:

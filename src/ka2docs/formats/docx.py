@@ -6,7 +6,7 @@ one `{{p body }}` paragraph where the document's body goes. The body arrives as 
 of plain blocks (heading, paragraph, bullets, table, image, page break) and is laid out
 here in the template's own styles, so restyling a heading in Word restyles every report.
 
-Text from data is escaped (docxtpl autoescape for tags, python-docx for the body), and
+Text from data is escaped (docxtpl autoescape for tags, xmltext.escape for the body), and
 tags render with undefined names as errors.
 """
 
@@ -25,7 +25,6 @@ from .xmltext import escape
 PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Numbered Paragraph", "Caption", "Table Text")
 TABLE_STYLE = "KA2 Table"
 BOLD = re.compile(r"\*\*(.+?)\*\*")
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 _TEMPLATE_CACHE: dict[Path, tuple[float, bytes]] = {}
 
@@ -310,7 +309,6 @@ class _Body:
 
         inline = self.part.new_pic_inline(io.BytesIO(block["png"]), Cm(block.get("width_cm", 15)), None)
         doc_pr = inline.docPr
-        doc_pr.set("id", str(1000 + sum(1 for x in self.xml if "<wp:inline" in x)))  # unique within the body
         doc_pr.set("descr", block["alt"])
         doc_pr.set("title", block.get("title", block["alt"][:60]))
         drawing = etree.tostring(inline, encoding="unicode")

@@ -4,8 +4,9 @@ Templates are real .xlsx files staff restyle in Excel. A template sheet marks wh
 things go with {{ name }} cells: header cells, and sample rows whose cells name the
 fields they show. Loading and saving whole workbooks through openpyxl for that was most
 of a build, so here only the sheets change: the header cells are filled, rows are written
-in the sample cells' own style numbers, and every other part of the template (styles,
-theme, column widths, freeze panes, print titles and set-up) is copied byte for byte.
+in the sample cells' own style numbers, and the rest of the template (styles, theme,
+column widths, freeze panes, print titles and set-up) is kept as it is; the workbook part
+gains the print areas and the styles part any style variants the rows need.
 What openpyxl would add is added too: the print area, row heights for wrapped text, the
 document properties, and Excel's quote prefix on text that starts like a formula.
 """
@@ -32,6 +33,7 @@ PLACEHOLDER = re.compile(r"^\{\{\s*([\w.]+)\s*\}\}$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+MAX_COLUMN = 16384  # XFD, Excel's last column
 DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters
 
 
@@ -57,7 +59,7 @@ def grouped_table(template: Path, header: dict, groups: list[dict], properties: 
         sheet.write(n, heading_row, [(c, style, group["heading"] if name == "heading" else None) for c, name, style, _ in heading], fit=True)
         n += 1
         for item in group["rows"]:
-            sheet.write(n, data_row, [(c, style, sheet.field(item, name, data_row, c)) for c, name, style, _ in data], fit=True)
+            sheet.write(n, data_row, [(c, style, sheet.field(item, name, data_row, c) if name else None) for c, name, style, _ in data], fit=True)
             n += 1
     sheet.print_area(max(n - 1, first))
     return book.save(properties)
@@ -180,7 +182,7 @@ class Workbook:
         self.path = Path(path)
         parts = _read(self.path)
         self.members = dict(parts.members)
-        self.styles = _Styles(self.members[STYLES])
+        self.styles = _Styles(self.members[STYLES], self.path)
         self.sheets = [Sheet(self, index, name, title, parts.shared) for index, (name, title) in enumerate(parts.sheets)]
 
     def save(self, properties: dict) -> bytes:
@@ -207,16 +209,24 @@ class Sheet:
 
         self.book, self.index, self.part, self.title = book, index, part, title
         self.root = etree.fromstring(book.members[part])
-        self.data = self.root.find(f"{{{MAIN}}}sheetData")
-        self.rows = {int(row.get("r")): row for row in self.data.iterfind(f"{{{MAIN}}}row")}
-        # (column, placeholder name or None, style number, text) for each cell of each row
-        self.cells = {n: [_cell(c, shared) for c in row.iterfind(f"{{{MAIN}}}c")] for n, row in self.rows.items()}
+        self.data = self.root.find(f"{{{MAIN}}}sheetData")  # None: a chart sheet, kept as it is
+        self.rows: dict[int, object] = {}
+        self.cells: dict[int, list] = {}  # (column, placeholder name or None, style number, text) for each cell of each row
+        self.elements: dict[tuple[int, int], object] = {}
+        n = 0
+        for row in self.data.iterfind(f"{{{MAIN}}}row") if self.data is not None else ():
+            n = int(row.get("r") or n + 1)  # r may be left out: the row after the one before
+            self.rows[n], self.cells[n], column = row, [], 0
+            for cell in row.iterfind(f"{{{MAIN}}}c"):
+                column = _column(cell.get("r")) if cell.get("r") else column + 1
+                self.cells[n].append(_cell(cell, column, shared))
+                self.elements[(n, column)] = cell
         self.widths = {}
         for col in self.root.iterfind(f"{{{MAIN}}}cols/{{{MAIN}}}col"):
             for column in range(int(col.get("min")), int(col.get("max")) + 1):
                 self.widths[column] = float(col.get("width") or DEFAULT_WIDTH)
         self.max_column = max([0, *(c for row in self.cells.values() for c, *_ in row)])
-        self.written: list[str] = []
+        self.written: dict[int, str] = {}
         self.area = None
 
     def row_of(self, name: str) -> int | None:
@@ -239,8 +249,8 @@ class Sheet:
                 continue
             for column, name, style, _ in self.cells[n]:
                 if name is not None:
-                    cell = next(c for c in row.iterfind(f"{{{MAIN}}}c") if _column(c.get("r")) == column)
-                    row.replace(cell, _element(_cell_xml(cell.get("r"), style, self.field(values, name, n, column), self.book.styles)))
+                    value = self.field(values, name, n, column)
+                    row.replace(self.elements[(n, column)], _element(_cell_xml(f"{letter(column)}{n}", style, value, self.book.styles)))
 
     def field(self, values: dict, name: str, row: int, column: int):
         if name not in values:
@@ -261,26 +271,41 @@ class Sheet:
             if fit and isinstance(value, str) and value and not (NUMBER.match(value) and len(value) < 15):
                 per_line = max(1, int(self.widths.get(column, DEFAULT_WIDTH) * 1.1))
                 lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
-        if lines > 1:
-            kept.update(ht=str(15 * lines), customHeight="1")
+        if lines > 1:  # never lower than the sample row was made
+            kept.update(ht=f"{max(15 * lines, float(kept.get('ht') or 0)):g}", customHeight="1")
+        if n in self.written:
+            raise TemplateError([problem(str(self.book.path), sample, self.title, f"row {n} would be written twice: sample rows share a row (allowed: each sample row on its own row, as in the shipped template)")])
         extra = "".join(f' {k}="{escape(v)}"' for k, v in kept.items())
-        self.written.append(f'<row r="{n}"{extra}>{"".join(parts)}</row>')
+        self.written[n] = f'<row r="{n}"{extra}>{"".join(parts)}</row>'
 
     def repeat_columns(self, sources: dict[int, int]) -> None:
-        """Column n takes the width and format of template column sources[n] (the grid repeats its sample column)."""
+        """Column n takes the width and format of template column sources[n] (the grid repeats
+        its sample column); template columns past the last source move along with it."""
         import copy
 
         cols = self.root.find(f"{{{MAIN}}}cols")
         if cols is None:
             return
-        template = {c: col for col in cols for c in range(int(col.get("min")), int(col.get("max")) + 1)}
-        for col in list(cols):
+        last_source = max(sources.values())
+        shift = max(sources) - last_source
+        originals = list(cols)
+        covering = {c: col for col in originals for c in range(int(col.get("min")), min(int(col.get("max")), last_source) + 1)}
+        for col in originals:
             cols.remove(col)
-        for column in sorted(n for n, source in sources.items() if source in template):
-            col = copy.deepcopy(template[sources[column]])
-            col.set("min", str(column))
-            col.set("max", str(column))
-            cols.append(col)
+
+        def add(col, first: int, last: int) -> None:
+            new = copy.deepcopy(col)
+            new.set("min", str(first))
+            new.set("max", str(last))
+            cols.append(new)
+
+        for column in sorted(n for n, source in sources.items() if source in covering):
+            add(covering[sources[column]], column, column)
+        for col in originals:
+            if int(col.get("max")) > last_source:
+                add(col, max(int(col.get("min")), last_source + 1) + shift, min(int(col.get("max")) + shift, MAX_COLUMN))
+        if not len(cols):
+            self.root.remove(cols)  # the schema wants at least one <col>
         self.widths = {n: self.widths[source] for n, source in sources.items() if source in self.widths}
 
     def print_area(self, last_row: int, last_column: int | None = None) -> None:
@@ -289,14 +314,19 @@ class Sheet:
     def xml(self) -> bytes:
         from lxml import etree
 
+        if self.data is None:
+            return self.book.members[self.part]
         dimension = self.root.find(f"{{{MAIN}}}dimension")
         if dimension is not None and self.area:
             dimension.set("ref", self.area.replace("$", ""))
         marker = etree.SubElement(self.data, f"{{{MAIN}}}ka2docs-rows")  # where the written rows go, as text
         xml = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
         self.data.remove(marker)
+        rows = "".join(self.written[n] for n in sorted(self.written))
         prefix = f"{self.root.prefix}:" if self.root.prefix else ""
-        return xml.replace(f"<{prefix}ka2docs-rows/>".encode(), "".join(self.written).encode("utf-8"), 1)
+        if prefix:  # a sheet written with a prefix for its namespace (<x:row>): ours follow suit
+            rows = re.sub(r"<(/?)(row|c|v|is|t)([ >/])", rf"<\1{prefix}\2\3", rows)
+        return xml.replace(f"<{prefix}ka2docs-rows/>".encode(), rows.encode("utf-8"), 1)
 
 
 def _read(path: Path) -> _Parts:
@@ -342,10 +372,10 @@ def _parse(path: Path) -> _Parts:
     return _Parts(members, tuple(sheets), shared)
 
 
-def _cell(cell, shared: tuple[str, ...]) -> tuple[int, str | None, str | None, str]:
+def _cell(cell, column: int, shared: tuple[str, ...]) -> tuple[int, str | None, str | None, str]:
     text = _text(cell, shared)
     match = PLACEHOLDER.match(text)
-    return _column(cell.get("r")), match.group(1) if match else None, cell.get("s"), text
+    return column, match.group(1) if match else None, cell.get("s"), text
 
 
 def _text(cell, shared: tuple[str, ...]) -> str:
@@ -367,6 +397,8 @@ def _text(cell, shared: tuple[str, ...]) -> str:
 def _cell_xml(ref: str, style: str | None, value, styles: _Styles) -> str:
     """Numbers stay numbers; every other text stays text, even '=SUM(...)' or '+1356'."""
     style_attr = f' s="{style}"' if style is not None else ""
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)  # a spreadsheet has no number for these
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"{style_attr}><v>{value!r}</v></c>'
     text = "" if value is None else str(value)
@@ -403,8 +435,8 @@ def letter(column: int) -> str:
 class _Styles:
     """The template's cell formats, plus the variants a written cell needs, added once each."""
 
-    def __init__(self, xml: bytes):
-        self._xml, self._root, self._added = xml, None, {}
+    def __init__(self, xml: bytes, path: Path):
+        self._xml, self._path, self._root, self._added = xml, path, None, {}
 
     @property
     def changed(self) -> bool:
@@ -424,7 +456,10 @@ class _Styles:
 
         if self._root is None:
             self._root = etree.fromstring(self._xml)
-        return self._root.find(f"{{{MAIN}}}cellXfs")[int(style)]
+        formats = self._root.find(f"{{{MAIN}}}cellXfs")
+        if formats is None or int(style) >= len(formats):
+            raise TemplateError([problem(str(self._path), 0, STYLES, f"no cell format {style} (allowed: a workbook saved by Excel or LibreOffice)")])
+        return formats[int(style)]
 
     def _variant(self, key: tuple, style: str, attributes: dict) -> str:
         from lxml import etree

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # and lone surrogates, which UTF-8 cannot encode
 
 
 def escape(text: str) -> str:
