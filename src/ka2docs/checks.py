@@ -36,6 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import DataError, problem
+from .formats.xlsx_write import column_number, letter
 
 LANGUAGE = "en-GB"
 MIN_CONTRAST = 4.5
@@ -536,18 +537,7 @@ class _CellColours:
 
 def _cell_ref(ref: str) -> tuple[int, int]:
     match = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", ref)
-    column = 0
-    for ch in match.group(1):
-        column = column * 26 + ord(ch) - 64
-    return int(match.group(2)), column
-
-
-def _letter(column: int) -> str:
-    out = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    return int(match.group(2)), column_number(match.group(1))
 
 
 def _sheet(name: str, root, strings: list[str], colours: _CellColours) -> list[tuple[str, str]]:
@@ -578,7 +568,7 @@ def _sheet(name: str, root, strings: list[str], colours: _CellColours) -> list[t
     if data_columns:
         blank = [c for c in range(min(data_columns), max(data_columns) + 1) if not cells.get((header, c), "").strip()]
         if blank:
-            found.append(("blank-header", f"{label} row {header}: blank header cell{'s' if len(blank) > 1 else ''} in column{'s' if len(blank) > 1 else ''} {', '.join(_letter(c) for c in blank)}"))
+            found.append(("blank-header", f"{label} row {header}: blank header cell{'s' if len(blank) > 1 else ''} in column{'s' if len(blank) > 1 else ''} {', '.join(letter(c) for c in blank)}"))
     for merge in root.iter(f"{S}mergeCell"):
         last = merge.get("ref", "").partition(":")[2]
         if last and _cell_ref(last)[0] >= header:

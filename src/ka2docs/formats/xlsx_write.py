@@ -418,13 +418,19 @@ def _element(xml: str):
 
 
 def _column(ref: str) -> int:
+    return column_number(CELL_REF.match(ref).group(1))
+
+
+def column_number(letters: str) -> int:
+    """A column's number from its letters: A is 1, AA is 27."""
     number = 0
-    for letter in CELL_REF.match(ref).group(1):
-        number = number * 26 + ord(letter) - 64
+    for char in letters:
+        number = number * 26 + ord(char) - 64
     return number
 
 
 def letter(column: int) -> str:
+    """A column's letters from its number: 1 is A, 27 is AA."""
     letters = ""
     while column:
         column, rest = divmod(column - 1, 26)
