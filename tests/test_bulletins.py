@@ -96,9 +96,15 @@ def test_status_counts_and_their_movement(mid_may, mid_june):
 
 def test_the_counts_agree_with_the_status_command(mid_june):
     result = run_cli("status", "--as-at", "2008-06-13", "--json")
-    counts = json.loads(result.stdout)["counts"]
+    position = json.loads(result.stdout)
+    counts = position["counts"]
     rows = tables(mid_june / "bulletins" / "bulletin-04.docx")["Position on target-setting"]
     assert [int(r[1].split()[0]) for r in rows[:3]] == [counts["agreed"], counts["under-discussion"], counts["after-deadline"]]
+    # The same counts are marked illustrative in both: the status command says so too.
+    marked = [code for code, row in zip(("agreed", "under-discussion", "after-deadline"), rows[:3]) if "(illustrative)" in row[1]]
+    assert marked and position["illustrative"] == marked
+    text = run_cli("status", "--as-at", "2008-06-13").stdout
+    assert "agreed with GOSE (illustrative)" in text and "labelled illustrative" in text
 
 
 # --- what changed ---------------------------------------------------------------------

@@ -85,16 +85,20 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
     counts = now.status_counts()
     negotiated = now.negotiated
     others = [i for s in now.agreement.sets[1:] for i in now.in_set(s.code)]
+    # Statuses whose count includes a row from an illustrative source, marked as the documents mark them.
+    illustrative = [e.code for e in now.agreement.statuses if any(i.status and i.status.status == e.code and now.data.is_illustrative(i.status.source) for i in negotiated)]
     if as_json:
-        print(json.dumps({"as_at": day.isoformat(), "indicators": len(negotiated), "dcsf": len(others), "counts": counts}, sort_keys=True))
+        print(json.dumps({"as_at": day.isoformat(), "indicators": len(negotiated), "dcsf": len(others), "counts": counts, "illustrative": illustrative}, sort_keys=True))
         return
     print(f"{now.agreement.name}: position on target-setting as at {day:%d/%m/%y}")
     for entry in now.agreement.statuses:
         if any(i.status and i.status.status == entry.code for i in negotiated):
-            print(f"{counts[entry.code]:>6}  {entry.label}")
+            print(f"{counts[entry.code]:>6}  {entry.label}{' (illustrative)' if entry.code in illustrative else ''}")
     print(f"{len(negotiated):>6}  Total")
     for s in now.agreement.sets[1:]:
         print(f"{'(' + str(len(now.in_set(s.code))) + ')':>6}  {s.label}")
+    if illustrative:
+        print("Illustrative: a count marked (illustrative) includes a status whose source is labelled illustrative, not a real paper.")
 
 
 @app.command()
