@@ -147,7 +147,7 @@ def test_a_worker_that_cannot_load_its_libraries_fails_the_build_instead_of_hang
         "import sys, datetime as dt\n"
         "from pathlib import Path\n"
         "import ka2docs.documents\n"
-        "def broken(formats):\n"
+        "def broken():\n"
         "    raise ImportError('no FreeType in this Pillow')\n"
         "ka2docs.documents.preload = broken\n"
         "from ka2docs.build import build\n"

@@ -210,7 +210,7 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["on"] = True
     try:
-        preload({"docx", "xlsx", "html"})
+        preload()
     except Exception as exc:  # noqa: BLE001 - whatever it was, the render reports it
         _WORKER["failed"] = exc
 

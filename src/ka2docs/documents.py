@@ -57,13 +57,12 @@ def has_restricted(now: Position) -> bool:
     return any(i.status and i.status.restricted and i.status.commentary for i in now.indicators)
 
 
-def preload(formats: set[str]) -> None:
-    """Import what rendering these formats needs, here and now: worker processes forked
-    afterwards start with it loaded instead of each importing it again."""
-    import importlib
+def preload() -> None:
+    """Import what rendering any document needs, here and now (a worker does as it starts)."""
+    from .formats import docx, html, xlsx
 
-    for name in sorted(formats & {"docx", "xlsx", "html"}):
-        importlib.import_module(f".formats.{name}", __package__).preload()
+    for renderer in (docx, html, xlsx):
+        renderer.preload()
 
 
 def render(document: Document, templates: Path) -> bytes:

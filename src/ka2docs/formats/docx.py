@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .once import per_file
 from .xmltext import escape
 
 # Styles the body uses; a template must define them (Word's built-in names where they exist).
@@ -26,17 +27,7 @@ PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "List Bulle
 TABLE_STYLE = "KA2 Table"
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 
-_TEMPLATE_CACHE: dict[Path, tuple[float, bytes]] = {}
-
-
-def _template_bytes(path: Path) -> bytes:
-    """Template files are read once per process (a national build renders thousands)."""
-    stamp = path.stat().st_mtime
-    cached = _TEMPLATE_CACHE.get(path)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, path.read_bytes())
-        _TEMPLATE_CACHE[path] = cached
-    return cached[1]
+_TEMPLATE_BYTES: dict = {}
 
 
 _ENVIRONMENT: list = []  # one per process, built on first use
@@ -98,7 +89,7 @@ def open_template(path: Path):
     DocxTemplate = _import_docxtpl().DocxTemplate
 
     try:
-        tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+        tpl = DocxTemplate(io.BytesIO(per_file(_TEMPLATE_BYTES, path, Path.read_bytes)))
         tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
         return tpl
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Word file raises many kinds
@@ -178,9 +169,8 @@ def _remember_style_ids(document, template: Path) -> None:
     The answers depend only on the template's styles: same answers, so the same bytes.
     """
     part = document.part
-    stamp = template.stat()
     lookup = part.get_style_id
-    known = _STYLE_IDS.setdefault((str(template), stamp.st_mtime_ns, stamp.st_size), {})
+    known = per_file(_STYLE_IDS, template, lambda _: {})
 
     def get_style_id(style_or_name, style_type):
         if not isinstance(style_or_name, str):

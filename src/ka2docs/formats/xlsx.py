@@ -102,7 +102,7 @@ def matrix(context: dict, template: Path) -> bytes:
     """The sign-up matrix: the partners x indicators grid, the gaps in words, the districts' grid."""
     from .xlsx_write import matrix as write_matrix
 
-    return write_matrix(template, context)
+    return write_matrix(template, context, _properties(context))
 
 
 def _properties(context: dict) -> dict:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .once import per_file
 from .xmltext import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -59,29 +60,30 @@ def grouped_table(template: Path, header: dict, groups: list[dict], properties: 
         sheet.write(n, heading_row, [(c, style, group["heading"] if name == "heading" else None) for c, name, style, _ in heading], fit=True)
         n += 1
         for item in group["rows"]:
-            sheet.write(n, data_row, [(c, style, sheet.field(item, name, data_row, c) if name else None) for c, name, style, _ in data], fit=True)
+            sheet.write(n, data_row, [(c, style, sheet.field(item, name, data_row, c)) for c, name, style, _ in data], fit=True)
             n += 1
     sheet.print_area(max(n - 1, first))
     return book.save(properties)
 
 
-def matrix(template: Path, context: dict) -> bytes:
+def matrix(template: Path, context: dict, properties: dict) -> bytes:
     """The sign-up matrix: the partners x indicators grid, the gaps in words, the districts' grid."""
     book = Workbook(template)
     if len(book.sheets) < 3:
         raise TemplateError([problem(str(template), 0, "", f"has {len(book.sheets)} sheets (allowed: three sheets: sign-ups grid, gaps list, districts grid)")])
-    _grid(book, book.sheets[0], context["signups"])
+    _grid(book.sheets[0], context["signups"])
     _listing(book.sheets[1], context["gaps"])
-    _grid(book, book.sheets[2], context["districts"])
-    return book.save({k: context[k] for k in ("title", "author", "as_at")})
+    _grid(book.sheets[2], context["districts"])
+    return book.save(properties)
 
 
-def _grid(book: Workbook, sheet: Sheet, grid: dict) -> None:
+def _grid(sheet: Sheet, grid: dict) -> None:
     """Repeat the sample indicator column once per indicator and the sample rows once per row.
 
     Highlighted cells (gaps) take the fill and font of the {{ gap_sample }} cell, keeping
     their own borders and alignment, so staff choose the colour in Excel.
     """
+    book = sheet.book
     found = sheet.placeholders()
     missing = [name for name in ("ni", "indicator_title", "cell") if name not in found]
     if missing:
@@ -157,7 +159,7 @@ def _listing(sheet: Sheet, listing: dict) -> None:
     sheet.fill(header, below=sample)
     row = sample
     for item in listing["rows"]:
-        sheet.write(row, sample, [(c, style, sheet.field(item, name, sample, c) if name else None) for c, name, style, _ in cells], fit=True)
+        sheet.write(row, sample, [(c, style, sheet.field(item, name, sample, c)) for c, name, style, _ in cells], fit=True)
         row += 1
     sheet.print_area(max(row - 1, sample - 1))
 
@@ -174,13 +176,13 @@ class _Parts:
     shared: tuple[str, ...]  # shared strings, where Excel keeps the placeholders' text
 
 
-_CACHE: dict[tuple, _Parts] = {}
+_PARTS: dict = {}
 
 
 class Workbook:
     def __init__(self, path: Path):
         self.path = Path(path)
-        parts = _read(self.path)
+        parts = per_file(_PARTS, self.path, _parse)
         self.members = dict(parts.members)
         self.styles = _Styles(self.members[STYLES], self.path)
         self.sheets = [Sheet(self, index, name, title, parts.shared) for index, (name, title) in enumerate(parts.sheets)]
@@ -252,7 +254,10 @@ class Sheet:
                     value = self.field(values, name, n, column)
                     row.replace(self.elements[(n, column)], _element(_cell_xml(f"{letter(column)}{n}", style, value, self.book.styles)))
 
-    def field(self, values: dict, name: str, row: int, column: int):
+    def field(self, values: dict, name: str | None, row: int, column: int):
+        """The value a {{ name }} cell shows; a cell without a placeholder shows nothing."""
+        if name is None:
+            return None
         if name not in values:
             raise TemplateError([problem(str(self.book.path), row, f"{self.title}!{letter(column)}{row}", f"unknown field {{{{ {name} }}}} (allowed: {', '.join(sorted(values))})")])
         return values[name]
@@ -327,16 +332,6 @@ class Sheet:
         if prefix:  # a sheet written with a prefix for its namespace (<x:row>): ours follow suit
             rows = re.sub(r"<(/?)(row|c|v|is|t)([ >/])", rf"<\1{prefix}\2\3", rows)
         return xml.replace(f"<{prefix}ka2docs-rows/>".encode(), rows.encode("utf-8"), 1)
-
-
-def _read(path: Path) -> _Parts:
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _CACHE:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        _CACHE[key] = _parse(path)
-    return _CACHE[key]
 
 
 def _parse(path: Path) -> _Parts:
