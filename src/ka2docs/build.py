@@ -14,19 +14,17 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import DataError, TemplateError, problem
+from .output import MANIFEST, Claim, Lock, claim, staging_folder, swap_in
 
 if TYPE_CHECKING:
     from .documents import Document
 
-MANIFEST = "manifest.json"
-TEMP_PREFIX = ".ka2docs-build-"
 
 
 @dataclass
@@ -38,6 +36,7 @@ class BuildResult:
     documents: list[dict] = field(default_factory=list)
     pdf: object = None  # formats.pdf.Report when PDFs were converted
     gaps: list = field(default_factory=list)  # what the agreement still lacks (errors.Problem)
+    notes: list[str] = field(default_factory=list)  # what the build noticed about the output folder
 
 
 def sha256(data: bytes) -> str:
@@ -61,16 +60,16 @@ def fingerprint(document: Document, templates: Path) -> str:
     return sha256(body + (template.read_bytes() if template.exists() else b"") + __version__.encode())
 
 
-def read_manifest(out: Path) -> dict | None:
-    try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def manifest_intact(out: Path, manifest: dict) -> bool:
-    """Every document the manifest lists exists with the size it had (sha checked on reuse)."""
-    return all((out / d["path"]).is_file() and (out / d["path"]).stat().st_size == d.get("size", -1) for d in manifest.get("documents", []))
+    """Every document the manifest lists is there with the bytes it had."""
+    return all(_same_bytes(out / d["path"], d["sha256"]) for d in manifest["documents"])
+
+
+def _same_bytes(path: Path, expected_sha: str) -> bool:
+    try:
+        return sha256(path.read_bytes()) == expected_sha
+    except OSError:
+        return False
 
 
 def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bool = False, progress=None, jobs: int | None = None, strict: bool = False) -> BuildResult:
@@ -82,10 +81,16 @@ def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bo
     them in result.gaps; the sign-up matrix shows them either way.
     """
     data_dir, out, templates = Path(data_dir), Path(out), Path(templates)
+    target = claim(out, data_dir, templates)
+    with Lock(target.real):
+        return _build(data_dir, target, templates, as_at, pdf, progress, jobs, strict)
+
+
+def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: bool, progress, jobs: int | None, strict: bool) -> BuildResult:
+    out, old = target.out, target.manifest
     options = {"pdf": pdf, "strict": strict}
     digest = inputs_digest(data_dir, templates, as_at, options)
-    old = read_manifest(out)
-    if old and old.get("inputs") == digest and manifest_intact(out, old):
+    if old and old.get("inputs") == digest and manifest_intact(target.real, old):
         return BuildResult(out, unchanged=True, documents=old["documents"])
 
     # Imported only now: a build with nothing to do should not pay for them.
@@ -105,26 +110,29 @@ def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bo
             from .formats import pdf as pdf_format
 
             pdf_format.require_libreoffice()
-        return _write(documents, out, templates, as_at, digest, old, gaps, pool, progress, pdf)
+        result = _write(documents, target, templates, as_at, digest, gaps, pool, progress, pdf)
+        if target.damaged:
+            result.notes.append(f"{out}/{MANIFEST} was damaged: every document was built again")
+        return result
     finally:
         if pool is not None:
             pool.terminate()
 
 
-def _write(documents: list[Document], out: Path, templates: Path, as_at: dt.date, digest: str, old: dict | None, gaps: list, pool, progress, pdf: bool) -> BuildResult:
-    """Render into a staging folder beside `out`, then swap it in."""
-    previous = {d["path"]: d for d in (old or {}).get("documents", [])}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temps(out)
-    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out.name}-", dir=out.parent))
-    result = BuildResult(out, gaps=gaps)
+def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: bool) -> BuildResult:
+    """Render into a staging folder, then swap it in."""
+    previous = {d["path"]: d for d in (target.manifest or {}).get("documents", [])}
+    out = target.real
+    staging = staging_folder(out)
+    result = BuildResult(target.out, gaps=gaps)
     try:
         entries = _produce_all(documents, templates, out, staging, previous, result, pool, progress)
         if pdf:
             entries += _pdfs(documents, entries, out, staging, previous, result)
-        manifest = {"as_at": as_at.isoformat(), "generator": f"ka2docs {__version__}", "inputs": digest, "documents": entries}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        _swap_in(staging, out)
+        # The generator first: a manifest cut short still says whose folder this is.
+        manifest = {"generator": f"ka2docs {__version__}", "as_at": as_at.isoformat(), "inputs": digest, "documents": [dict(sorted(e.items())) for e in entries]}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after a swap this holds the old output
     result.documents = entries
@@ -320,37 +328,3 @@ def _pdfs(documents, entries, out, staging, previous, result) -> list[dict]:
         made.append(_entry(path, document.kind, "pdf", document.classification, body, key, document.template))
     return made
 
-
-def _remove_stale_temps(out: Path) -> None:
-    """Folders left by a build that was killed: never part of any output."""
-    for stale in out.parent.glob(f"{TEMP_PREFIX}{out.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` in one step where the system allows it."""
-    if not out.exists():
-        os.rename(staging, out)
-        staging.mkdir()  # the caller removes it
-        return
-    if sys.platform.startswith("linux") and _exchange(staging, out):
-        return
-    # Elsewhere: two renames; a crash between them leaves the old output at `.old`.
-    old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(out, old)
-    os.rename(staging, out)
-    os.rename(old, staging)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """renameat2(RENAME_EXCHANGE): swap two folders atomically (Linux 3.15+)."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

@@ -119,6 +119,8 @@ def build(
     result = run(data, out, templates, day, pdf=pdf, progress=progress, strict=strict)
     for gap in result.gaps:
         print(f"warning: {gap}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if progress:
         progress(0, 0)
     if result.unchanged:
