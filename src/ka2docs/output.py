@@ -16,6 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from .errors import DataError, problem
 
@@ -105,12 +106,12 @@ class Lock:
         self.path = real.parent / f"{LOCK_PREFIX}{real.name}"
         self.handle = None
 
-    def __enter__(self) -> Lock:
+    def __enter__(self) -> Self:
         import fcntl
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until __exit__
+            handle = open(self.path, "a+", encoding="utf-8")
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
