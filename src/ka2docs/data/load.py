@@ -7,14 +7,14 @@ another area's data works with no change here.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import model
-from .errors import DataError, Problem, problem
+from .. import model
+from ..errors import DataError, Problem, problem
 from .tables import Row, find_table, read_table
+from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 
@@ -55,7 +55,6 @@ OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_actio
 
 ACTIONS = ("add", "remove")
 YES = {"yes": True, "no": False}
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet:
@@ -179,13 +178,6 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
     return text, None
 
 
-def parse_date(text: str) -> tuple[dt.date | None, str | None]:
-    if not DATE.match(text):
-        return None, f"'{text}' is not a date (allowed: YYYY-MM-DD, e.g. 2008-05-01)"
-    try:
-        return dt.date.fromisoformat(text), None
-    except ValueError:
-        return None, f"'{text}' is not a real date (allowed: YYYY-MM-DD with a real month and day)"
 
 
 def _describe(column: Column, vocab: _Vocabularies) -> str:

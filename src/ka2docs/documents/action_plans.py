@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from . import model
+from .. import model
+from ..errors import DataError, problem
+from ..history import IndicatorPosition, Position, latest
+from ..layout import docx
 from .context import ILLUSTRATIVE_NOTE, long_date
-from .errors import DataError, problem
-from .history import IndicatorPosition, Position, latest
+from .document import Document
 
 KIND = "local-action-plan"
 TEMPLATE = "docx/local-action-plan.docx"
@@ -168,6 +170,4 @@ def context(now: Position, district: model.District) -> dict:
 
 def documents(now: Position) -> list:
     """One Local Action Plan per district known as at the date, each in its own file."""
-    from .documents import Document  # documents.plan imports this module
-
-    return [Document(f"{FOLDER}/{slug(d.district)}", KIND, "docx", TEMPLATE, context(now, d)) for d in districts(now)]
+    return [Document(f"{FOLDER}/{slug(d.district)}", KIND, TEMPLATE, context(now, d), docx.render) for d in districts(now)]
