@@ -245,9 +245,9 @@ def test_html_is_self_contained_with_an_alt_text_image(mid_may):
 @pytest.fixture(scope="module")
 def awkward_build(tmp_path_factory):
     """Data with markup in a commentary and a restricted negotiating note: the bulletins as at mid-May."""
+    from ka2docs.data.load import load
     from ka2docs.documents import bulletins
     from ka2docs.history import position
-    from ka2docs.data.load import load
     from ka2docs.validate import validate
 
     root = tmp_path_factory.mktemp("awkward")

@@ -622,9 +622,9 @@ def test_same_inputs_give_identical_report_bytes(may_build):
 
     from conftest import TEMPLATES
 
+    from ka2docs.data.load import load
     from ka2docs.documents import reports
     from ka2docs.history import position
-    from ka2docs.data.load import load
 
     document = next(d for d in reports.documents(position(load(DATA), dt.date(2008, 5, 1))) if d.path == COUNTY)
     json.dumps(document.context)  # plain data: the build fingerprints it
