@@ -210,3 +210,4 @@ if __name__ == "__main__":
     plain_document("local-action-plan.docx")
     plain_document("bulletin.docx")
     plain_document("refresh-schedule.docx", landscape=True)
+    plain_document("monitoring-report.docx")

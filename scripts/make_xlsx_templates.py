@@ -170,8 +170,74 @@ def refresh_schedule() -> None:
     grouped_table("refresh-schedule.xlsx", "Refresh schedule", columns)
 
 
+def monitoring() -> None:
+    """The consolidated monitoring workbook: every returned indicator against its trajectory, by theme."""
+    columns = [
+        ("Indicator (NI number and title)", "indicator", 38),
+        ("Measure", "measure", 14),
+        ("Baseline", "baseline", 16),
+        ("Target", "target", 16),
+        ("Trajectory", "trajectory", 11),
+        ("Actual", "actual", 10),
+        ("RAG", "rag", 8),
+        ("Direction of travel", "direction", 11),
+        ("Commentary", "commentary", 40),
+        ("Remedial action", "remedial", 34),
+        ("Data quality", "quality", 11),
+        ("Accountable officer", "officer", 22),
+        ("Returned", "returned", 11),
+    ]
+    grouped_table("monitoring.xlsx", "Monitoring", columns, header_height=30)
+
+
+# Input cells of a return: pale yellow (black text on it: 19:1), the rest white and locked.
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def monitoring_return() -> None:
+    """The return an accountable officer fills in: the Instructions sheet, then the Return sheet.
+
+    Rows 3-8 hold the officer and period, row 11 the column headings (written by the
+    renderer), row 12 a sample row: column A shows a prefilled cell's style, the Actual
+    column (I) an input cell's.
+    """
+    book = Workbook()
+    notes = book.active
+    notes.title = "Instructions"
+    notes["A1"] = "{{ instructions_title }}"
+    notes["A1"].font = Font(name=FONT, bold=True, size=14)
+    notes["A3"] = "{{ instructions }}"
+    notes["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    notes.column_dimensions["A"].width = 110
+    notes.freeze_panes = "A2"  # the title stays in view, as a header row
+    sheet = book.create_sheet("Return")
+    sheet["A1"] = "{{ title }}"
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
+    sheet["A2"] = "{{ illustrative_note }}"
+    sheet["A2"].font = Font(name=FONT, italic=True)
+    for row in range(3, 9):
+        sheet.cell(row=row, column=1).font = Font(name=FONT, bold=True)
+    widths = (6, 40, 8, 16, 22, 22, 12, 10, 12, 44, 36, 13)
+    for n, width in enumerate(widths, start=1):
+        letter = sheet.cell(row=11, column=n).column_letter
+        sheet.column_dimensions[letter].width = width
+        head = sheet.cell(row=11, column=n)
+        head.font = Font(name=FONT, bold=True, color="FFFFFF")
+        head.fill, head.border, head.alignment = HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
+    sheet.column_dimensions["B"].width = 40
+    fixed = sheet.cell(row=12, column=1, value="{{ prefilled }}")
+    fixed.border, fixed.alignment = BOX, WRAP_TOP
+    entry = sheet.cell(row=12, column=9, value="{{ input }}")
+    entry.border, entry.alignment, entry.fill = BOX, WRAP_TOP, INPUT_FILL
+    sheet.freeze_panes = "C12"
+    landscape(sheet, 11)
+    book.save(OUT / "monitoring-return.xlsx")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     submission()
     matrix()
     refresh_schedule()
+    monitoring()
+    monitoring_return()

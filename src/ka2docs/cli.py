@@ -87,8 +87,11 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
     others = [i for s in now.agreement.sets[1:] for i in now.in_set(s.code)]
     # Statuses whose count includes a row from an illustrative source, marked as the documents mark them.
     illustrative = [e.code for e in now.agreement.statuses if any(i.status and i.status.status == e.code and now.data.is_illustrative(i.status.source) for i in negotiated)]
+    from .monitoring import rag_counts
+
+    rag = rag_counts(now.data, day)
     if as_json:
-        print(json.dumps({"as_at": day.isoformat(), "indicators": len(negotiated), "dcsf": len(others), "counts": counts, "illustrative": illustrative}, sort_keys=True))
+        print(json.dumps({"as_at": day.isoformat(), "indicators": len(negotiated), "dcsf": len(others), "counts": counts, "illustrative": illustrative, "rag": rag}, sort_keys=True))
         return
     print(f"{now.agreement.name}: position on target-setting as at {day:%d/%m/%y}")
     for entry in now.agreement.statuses:
@@ -99,6 +102,13 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
         print(f"{'(' + str(len(now.in_set(s.code))) + ')':>6}  {s.label}")
     if illustrative:
         print("Illustrative: a count marked (illustrative) includes a status whose source is labelled illustrative, not a real paper.")
+    if rag:
+        mark = " (illustrative)" if rag["illustrative"] else ""
+        print(f"RAG against the trajectory, {rag['label']}: {rag['returns']} of {rag['due']} returns in{mark}")
+        for code, count in rag["counts"].items():
+            print(f"{count:>6}  {code.capitalize() if code != 'not rated' else 'Not rated'}")
+        if rag["missing"]:
+            print(f"Awaited: {', '.join(rag['missing'])}")
 
 
 @app.command()

@@ -43,17 +43,21 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "partners": _columns("partner:text", "statutory:yesno", "date:date", "source:source"),
     "districts": _columns("district:text", "council:text", "lsp:text", "member_of:partner", "date:date", "source:source"),
     "signups": _columns("date:date", "ni:ni", "partner:partner", "role:role", "?detail:text~", "?reason:text~", "source:source"),
-    "targets": _columns("date:date", "ni:ni", "measure:text~", "year:year", "value:text~", "?designated:yesno~", "?reason:text~", "source:source"),
+    "targets": _columns("date:date", "ni:ni", "measure:text~", "year:year", "value:text~", "?number:number~", "?unit:text~", "?better:better~", "?designated:yesno~", "?reason:text~", "source:source"),
     "statuses": _columns("date:date", "ni:ni", "status:status", "?commentary:text~", "?restricted:yesno~", "?reason:text~", "source:source"),
     "events": _columns("date:date", "event:text", "source:source"),
     "bulletins": _columns("number:int", "date:date", "source:source"),
     "relevance": _columns("date:date", "district:district", "ni:ni", "relevance:relevance", "?note:text~", "source:source"),
+    "officers": _columns("officer:text", "organisation:text", "email:email", "indicators:nis", "date:date", "source:source"),
     "local_action_plans": _columns("date:date", "district:district", "ni:ni", "?local_target:text~", "?no_target_reason:text~", "?actions:text~", "?local_partners:text~", "source:source"),
 }
 # Tables an agreement may do without (a new area starts with none of these).
-OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans"}
+OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans", "officers"}
 
 ACTIONS = ("add", "remove")
+BETTER = ("higher", "lower")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 YES = {"yes": True, "no": False}
 
 
@@ -74,7 +78,7 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     vocab = _Vocabularies(agreement)
     raw: dict[str, list[Row]] = {}
     # Order matters: sources, partners and districts are vocabularies for later tables.
-    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "relevance", "local_action_plans"):
+    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "relevance", "local_action_plans", "officers"):
         raw[name] = _read(data_dir, name, problems)
         if name == "sources":
             vocab.add("source", (r.get("source") for r in raw[name]))
@@ -85,11 +89,15 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     typed = {name: [t for t in (_typed(row, TABLES[name], vocab, problems) for row in rows) if t] for name, rows in raw.items()}
 
     from .narrative import load_reports
+    from .returns import read_returns
 
     reports = load_reports(data_dir, problems)
+    raw_returns = read_returns(data_dir, agreement, problems)
     if problems and not collect:
         raise DataError(problems)
-    return _build(agreement, typed, reports)
+    data = _build(agreement, typed, reports)
+    data.raw_returns = raw_returns
+    return data
 
 
 class _Vocabularies:
@@ -100,8 +108,9 @@ class _Vocabularies:
             "status": [c.code for c in agreement.statuses],
             "role": [c.code for c in agreement.roles],
             "relevance": [c.code for c in agreement.relevance_levels],
-            "year": ["baseline", *agreement.years, "all"],
+            "year": ["baseline", *agreement.years, "all", *(p.code for p in agreement.periods)],  # a period: a profiled trajectory point
             "action": list(ACTIONS),
+            "better": list(BETTER),
         }
         self.first_ni, self.last_ni = agreement.first_ni, agreement.last_ni
         self.ni_set = agreement.facts["indicator_set"]["name"]
@@ -147,7 +156,7 @@ def _typed(row: Row, spec: tuple[Column, ...], vocab: _Vocabularies, problems: l
         if not text:
             if not column.blank:
                 problems.append(problem(row.file, row.line, column.name, f"is empty (allowed: {_describe(column, vocab)})"))
-            out[column.name] = None if column.kind in ("date", "int", "ni") else (False if column.kind == "yesno" else "")
+            out[column.name] = None if column.kind in ("date", "int", "ni", "number", "nis") else (False if column.kind == "yesno" else "")
             continue
         value, error = _convert(text, column.kind, vocab)
         if error:
@@ -168,6 +177,22 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
         if kind == "ni" and not vocab.first_ni <= number <= vocab.last_ni:
             return None, f"NI {number} is outside the {vocab.ni_set} (allowed: {vocab.first_ni} to {vocab.last_ni})"
         return number, None
+    if kind == "number":
+        if not NUMBER.match(text.replace(",", "")):
+            return None, f"'{text}' is not a number (allowed: digits with an optional minus sign and decimal point, e.g. 762 or 9.4)"
+        return float(text.replace(",", "")), None
+    if kind == "email":
+        if not EMAIL.match(text):
+            return None, f"'{text}' is not an e-mail address (allowed: name@organisation.domain)"
+        return text, None
+    if kind == "nis":
+        numbers = []
+        for part in re.split(r"[;\s]+", text.strip()):
+            value, error = _convert(part, "ni", vocab)
+            if error:
+                return None, f"{error} in '{text}' (allowed: NI numbers separated by semicolons, e.g. 191; 197)"
+            numbers.append(value)
+        return tuple(numbers), None
     if kind == "yesno":
         if text.lower() not in YES:
             return False, f"'{text}' is not yes or no (allowed: yes, no)"
@@ -187,6 +212,9 @@ def _describe(column: Column, vocab: _Vocabularies) -> str:
         "int": "a whole number",
         "ni": f"an NI number {vocab.first_ni} to {vocab.last_ni}",
         "yesno": "yes, no",
+        "number": "a number, e.g. 762 or 9.4",
+        "email": "an e-mail address",
+        "nis": "NI numbers separated by semicolons",
     }.get(column.kind) or _list(vocab.allowed.get(column.kind, []))
 
 
@@ -197,7 +225,7 @@ def _list(values: list[str], most: int = 12) -> str:
 
 # --- agreement.yaml -------------------------------------------------------------
 
-AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant"}
+AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant", "monitoring"}
 FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh"}
 REFRESH_KEYS = {"label", "submitted", "date", "source"}
 REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
@@ -253,10 +281,13 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     reward = doc.get("reward_grant") or LineDict()
     if isinstance(reward, LineDict):
         _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
+    from .periods import read_monitoring
+
+    monitoring = read_monitoring(doc, display, list(years), problems) if "monitoring" in doc else {}
     if len(problems) > before:
         return None
     return model.Agreement(
-        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), **vocabularies,
+        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), monitoring=monitoring, **vocabularies,
     )
 
 
@@ -328,7 +359,7 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
 
     with_defaults("indicators", {"replaces": None, "reason": ""})
     with_defaults("signups", {"detail": "", "reason": ""})
-    with_defaults("targets", {"designated": False, "reason": ""})
+    with_defaults("targets", {"designated": False, "reason": "", "number": None, "unit": "", "better": ""})
     with_defaults("statuses", {"commentary": "", "restricted": False, "reason": ""})
     with_defaults("relevance", {"note": ""})
     with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "actions": "", "local_partners": ""})
@@ -347,4 +378,5 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
         relevance=records("relevance", model.Relevance),
         plans=records("local_action_plans", model.PlanEntry),
         reports=reports,
+        officers=records("officers", model.Officer),
     )

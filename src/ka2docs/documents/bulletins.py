@@ -201,7 +201,7 @@ def _change_rows(before: Position, after: Position, changes: list[Change], mark)
     }
 
 
-KIND_WORDS = {"status": "status change", "indicator": "indicator change", "designation": "designation change"}
+KIND_WORDS = {"status": "status change", "indicator": "indicator change", "designation": "designation change", "rag": "RAG change"}
 
 
 def _nothing_before(before: Position, ni: int) -> bool:

@@ -25,7 +25,8 @@ def documents(now: Position) -> list[Document]:
     refresh = data.agreement.facts.get("refresh")
     if not refresh or as_at < refresh["date"]:
         return []
-    all_changes = history.changes(data, refresh["submitted"], as_at)
+    # The agreement's own changes: RAG from the monitoring returns is not a refresh of it.
+    all_changes = [c for c in history.changes(data, refresh["submitted"], as_at) if c.kind in KIND_ORDER]
     docs = []
     for classification, changes in (("part1", history.public(all_changes)), ("part2", all_changes)):
         if classification == "part2" and not any(c.restricted for c in all_changes):
