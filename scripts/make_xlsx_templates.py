@@ -210,6 +210,7 @@ def monitoring_return() -> None:
     notes["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     notes.column_dimensions["A"].width = 110
     notes.freeze_panes = "A2"  # the title stays in view, as a header row
+    landscape(notes, 1)  # fitted to the page's width: the long lines wrap, never run off
     sheet = book.create_sheet("Return")
     sheet["A1"] = "{{ title }}"
     sheet["A1"].font = Font(name=FONT, bold=True, size=14)
@@ -217,14 +218,14 @@ def monitoring_return() -> None:
     sheet["A2"].font = Font(name=FONT, italic=True)
     for row in range(3, 9):
         sheet.cell(row=row, column=1).font = Font(name=FONT, bold=True)
-    widths = (6, 40, 8, 16, 22, 22, 12, 10, 12, 44, 36, 13)
+    widths = (19, 40, 8, 15, 22, 22, 12, 10, 12, 44, 36, 13)  # A holds the officer block's labels too
     for n, width in enumerate(widths, start=1):
         letter = sheet.cell(row=11, column=n).column_letter
         sheet.column_dimensions[letter].width = width
         head = sheet.cell(row=11, column=n)
         head.font = Font(name=FONT, bold=True, color="FFFFFF")
         head.fill, head.border, head.alignment = HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
-    sheet.column_dimensions["B"].width = 40
+    sheet.row_dimensions[11].height = 30  # 'Previous actual' wraps
     fixed = sheet.cell(row=12, column=1, value="{{ prefilled }}")
     fixed.border, fixed.alignment = BOX, WRAP_TOP
     entry = sheet.cell(row=12, column=9, value="{{ input }}")

@@ -109,3 +109,10 @@ def test_rag_is_dated_by_the_day_a_return_came_in(kent):
     assert (191, "") not in before and after[(191, "")].rag == "amber"
     moved = [c for c in monitoring.rag_changes(kent, dt.date(2008, 10, 27), dt.date(2008, 10, 28))]
     assert {(c.ni, c.new) for c in moved} == {(189, "Green (April to September 2008)"), (191, "Amber (April to September 2008)"), (197, "Amber (April to September 2008)")}
+
+
+def test_the_next_period_goes_out_with_the_previous_actual(kent):
+    second = kent.agreement.periods[1]
+    lines = {line.key: line for _, ls in monitoring.officers_due(kent, second) for line in ls}
+    assert (lines[(191, "")].previous, lines[(191, "")].trajectory) == (838.0, 762.0)
+    assert lines[(163, "")].previous is None  # nothing returned for it in the first period

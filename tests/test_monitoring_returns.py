@@ -108,7 +108,7 @@ def test_a_filled_return_gives_the_monitoring_report_at_the_next_build(fresh, tm
     assert by_indicator["NI 191 Residual household waste per household"][1:6] == ["811 kg", "851.5 kg", "Amber", "Improving", "Residual waste fell less than planned."]
     assert by_indicator["NI 189 Flood and coastal erosion risk management"][2:4] == ["13.33%", "Green"]
     assert by_indicator["NI 197 Improved Local Biodiversity – proportion of Local Sites where positive conservation management has been or is being implemented"][3] == "Red"
-    assert by_indicator["NI 186 Per capita CO2 emissions in the LA area"][3] == "Not rated: no actual was returned"
+    assert by_indicator["NI 186 Per capita CO2 emissions in the LA area"][3] == "Not rated: the target gives no figure to compare with"
     # The exception: the officer's commentary and remedial action, word for word.
     exceptions = text.split("Exceptions: indicators rated Red")[1].split("Every returned indicator")[0]
     assert "NI 197" in exceptions and "Survey of 20 more sites this winter." in exceptions and "NI 191" not in exceptions
@@ -196,3 +196,31 @@ def test_returns_and_report_are_the_same_bytes_on_every_build(data_copy, tmp_pat
         assert build(data_copy, tmp_path / name, "2008-11-15").returncode == 0
     first, second = digests(tmp_path / "a"), digests(tmp_path / "b")
     assert len(first) == 12 and first == second  # 10 returns, the report and its workbook
+
+
+def _problems(data: Path) -> str:
+    result = run_cli("validate", "--data", str(data), "--as-at", "2008-11-15")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_what_is_read_from_the_returns_folder_is_limited(data_copy):
+    folder = data_copy / "returns" / PERIOD
+    shutil.copy(folder / f"{OFFICER}.xlsx", data_copy / "big.xlsx")
+    book = openpyxl.load_workbook(data_copy / "big.xlsx")
+    book["Return"].cell(5000, 1).value = "x"  # far below the return's own rows
+    book.save(folder / f"{OFFICER}.xlsx")
+    (folder / "notes.txt").write_text("not a return")
+    (data_copy / "returns" / "2008-12-31").mkdir()
+    (folder / "huge.xlsx").write_bytes(b"PK" + b"\0" * (3 * 1024 * 1024))
+    message = _problems(data_copy)
+    assert f"{OFFICER}.xlsx: Return: has cells beyond row 300 or column 30" in message
+    assert "notes.txt: is not a return workbook (allowed: the .xlsx files the returns went out as)" in message
+    assert "returns/2008-12-31: '2008-12-31' is not a monitoring period (allowed: 2008-09-30, 2009-03-31," in message
+    assert "huge.xlsx: file is 3.1 MB (allowed: a return of at most 2 MB)" in message
+
+
+def test_a_return_under_a_name_that_never_went_out_is_refused(data_copy):
+    folder = data_copy / "returns" / PERIOD
+    shutil.copy(folder / f"{OFFICER}.xlsx", folder / "joanna-webb-final.xlsx")
+    assert "joanna-webb-final.xlsx: no return went out under this name for the period ending 2008-09-30 (allowed: andrew-kerr.xlsx," in _problems(data_copy)

@@ -255,7 +255,7 @@ def _round(data: model.DataSet, period: model.Period, as_at: dt.date) -> Round:
 
 def _assess(data, period, line: Line, officer, returned, answer: model.ReturnLine, tolerance: float) -> Assessment:
     grade, why, travel = "", line.why_not_rated, ""
-    if answer.actual is None:
+    if line.trajectory is not None and answer.actual is None:
         why = "no actual was returned"
     elif line.trajectory is not None:
         baseline = baseline_figure(data, period, line)

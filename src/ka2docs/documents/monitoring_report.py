@@ -204,7 +204,7 @@ def _body(ctx: dict) -> list[dict]:
         rows = [[r["indicator"] + (f" ({r['measure']})" if r["measure"] else ""), r["trajectory"], r["actual"], r["rag_text"], r["direction"], r["commentary"]] for r in group["rows"]]
         body.append({"kind": "table", "columns": ["Indicator", "Trajectory", "Actual", "RAG", "Direction of travel", "Commentary"], "rows": rows, "widths": [4.4, 2.0, 2.2, 2.6, 1.9, 3.9]})
         for chart in group["charts"]:
-            body.append({"kind": "chart", "chart": chart["chart"], "alt": chart["alt"], "caption": chart["caption"], "width_cm": 14.0})
+            body.append({"kind": "chart", "chart": chart["chart"], "alt": chart["alt"], "caption": chart["caption"], "width_cm": 14.0, "keep_with_next": True})
     body.append({"kind": "heading", "level": 2, "text": "Returns still awaited"})
     if ctx["missing"]:
         body.append({"kind": "table", "columns": ["Accountable officer", "Organisation", "Indicators", "Due by"], "rows": ctx["missing"], "widths": [4.0, 4.6, 5.4, 3.0]})

@@ -302,7 +302,8 @@ class _Body:
         doc_pr.set("descr", block["alt"])
         doc_pr.set("title", block.get("title", block["alt"][:60]))
         drawing = etree.tostring(inline, encoding="unicode")
-        self.xml.append(f"<w:p><w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
+        keep = "<w:pPr><w:keepNext/></w:pPr>" if block.get("keep_with_next") else ""  # the picture and its caption on one page
+        self.xml.append(f"<w:p>{keep}<w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
         if block.get("caption"):
             self.paragraph("Caption", block["caption"])
 

@@ -59,6 +59,7 @@ def monitoring_return(context: dict, template: Path) -> bytes:
             cell._style = copy.copy(input_style if name in INPUTS else fixed_style)
             if name in INPUTS:
                 cell.protection = Protection(locked=False)
+        _fit_height(sheet, r, len(COLUMNS))
     last = sample + max(len(rows), 1) - 1
     if not rows:
         for n in range(1, len(COLUMNS) + 1):
@@ -71,9 +72,25 @@ def monitoring_return(context: dict, template: Path) -> bytes:
     notes["A1"] = context["instructions_title"]
     for n, line in enumerate(context["instructions"], start=3):
         notes.cell(n, 1, line)._style = copy.copy(notes["A3"]._style)
+        _fit_height(notes, n, 1)
     notes.protection.sheet = True
     book.active = book.sheetnames.index(INSTRUCTIONS)
     return _save(book, context["properties"])
+
+
+def _fit_height(sheet, row: int, columns: int) -> None:
+    """Room for the row's wrapped text: Excel and LibreOffice do not grow a row openpyxl wrote."""
+    import math
+
+    lines = 1
+    for column in range(1, columns + 1):
+        value = sheet.cell(row, column).value
+        if value is None:
+            continue
+        width = sheet.column_dimensions[sheet.cell(row, column).column_letter].width or 8.43
+        lines = max(lines, sum(math.ceil(max(len(part), 1) / max(width * 1.1 - 1, 1)) for part in str(value).split("\n")))
+    if lines > 1:
+        sheet.row_dimensions[row].height = 15 * lines
 
 
 def _validation(sheet, DataValidation, context: dict, first: int, last: int) -> None:
