@@ -103,7 +103,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
     pool = process_pool(count) if count > 1 else None
     try:
         gaps: list = []
-        data = check(data_dir, as_at, strict=strict, gaps=gaps)
+        data = check(data_dir, as_at, strict=strict, warnings=gaps)
         documents = plan(data, as_at)
         _check_templates(documents, templates)
         if pdf:

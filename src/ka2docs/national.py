@@ -20,12 +20,6 @@ from .errors import DataError, Ka2docsError, problem
 AGREEMENT_FILE = "agreement.yaml"
 
 
-class AreasFailed(Ka2docsError):
-    """Some areas could not be built (bad data or templates); the others were."""
-
-    exit_code = 2
-
-
 @dataclass
 class AreaResult:
     area: str
