@@ -8,8 +8,7 @@ import shutil
 import pytest
 from conftest import DATA
 
-from ka2docs import monitoring
-from ka2docs.history import position
+from ka2docs.history import monitoring, position
 from ka2docs.validate import check
 
 TOLERANCE = 5.0  # agreement.yaml monitoring.rag.amber_tolerance

@@ -27,7 +27,7 @@ from .data.returns import (
     text,
 )
 from .errors import Problem, problem
-from .monitoring import Line, officers_due, prefilled
+from .history.monitoring import Line, officers_due, prefilled
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 KEEP = "prefilled cells as sent; write only in the " + ", ".join(INPUTS) + " columns and the date returned"

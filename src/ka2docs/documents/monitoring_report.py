@@ -11,8 +11,8 @@ from __future__ import annotations
 from .. import model
 from ..data.returns import number_text
 from ..history import Position
+from ..history.monitoring import RAG_WORDS, Assessment, Round, ended, figures, monitoring_round, trajectory
 from ..layout import docx, xlsx
-from ..monitoring import RAG_WORDS, Assessment, Round, ended, figures, monitoring_round, trajectory
 from . import context
 from .context import ILLUSTRATIVE_NOTE, long_date
 from .document import Document

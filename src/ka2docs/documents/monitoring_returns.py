@@ -10,8 +10,8 @@ from __future__ import annotations
 from .. import model
 from ..data.returns import FOLDER, INPUTS, file_name
 from ..history import Position
+from ..history.monitoring import Line, ended, officers_due, prefilled
 from ..layout.returns import monitoring_return
-from ..monitoring import Line, ended, officers_due, prefilled
 from .context import long_date
 from .document import Document
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import model
-from .history import Change, IndicatorPosition, Position, position
+from .. import model
+from .changes import Change
+from .position import IndicatorPosition, Position, position
 
 RAG_ORDER = ("green", "amber", "red")
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
