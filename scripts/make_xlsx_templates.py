@@ -178,7 +178,7 @@ def monitoring() -> None:
         ("Baseline", "baseline", 16),
         ("Target", "target", 16),
         ("Trajectory", "trajectory", 11),
-        ("Actual", "actual", 10),
+        ("Actual", "actual", 14),
         ("RAG", "rag", 8),
         ("Direction of travel", "direction", 11),
         ("Commentary", "commentary", 40),

@@ -224,3 +224,15 @@ def test_a_return_under_a_name_that_never_went_out_is_refused(data_copy):
     folder = data_copy / "returns" / PERIOD
     shutil.copy(folder / f"{OFFICER}.xlsx", folder / "joanna-webb-final.xlsx")
     assert "joanna-webb-final.xlsx: no return went out under this name for the period ending 2008-09-30 (allowed: andrew-kerr.xlsx," in _problems(data_copy)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_a_return_saved_again_by_libreoffice_reads_the_same(data_copy, tmp_path):
+    import subprocess
+
+    shipped = data_copy / "returns" / PERIOD / f"{OFFICER}.xlsx"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(shipped)], check=True, capture_output=True, timeout=180)
+    shutil.copy(tmp_path / f"{OFFICER}.xlsx", shipped)
+    status = run_cli("status", "--data", str(data_copy), "--as-at", "2008-11-15", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["rag"]["counts"] == {"green": 10, "amber": 5, "red": 4, "not rated": 15}

@@ -115,7 +115,7 @@ def _row(a: Assessment, mark) -> dict:
         "commentary": mark(a.commentary, a.returned.source),
         "remedial": mark(a.remedial, a.returned.source),
         "quality": a.quality,
-        "officer": a.officer.officer,
+        "officer": mark(a.officer.officer, a.officer.source),
         "returned": context.short_date(a.returned.date),
     }
 

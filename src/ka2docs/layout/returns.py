@@ -18,6 +18,7 @@ from pathlib import Path
 from ..data.returns import COLUMNS, FIELD_ROW, FIELDS, HEADER_ROW, INPUTS, INSTRUCTIONS, MAX_TEXT, SHEET, column_of
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .xlsx_write import FORMULA_START
 
 INPUT_FIELDS = ("Date returned",)
 
@@ -35,8 +36,8 @@ def monitoring_return(context: dict, template: Path) -> bytes:
     if SHEET not in book.sheetnames or INSTRUCTIONS not in book.sheetnames:
         raise TemplateError([problem(str(template), 0, "", f"needs sheets named {SHEET} and {INSTRUCTIONS} (allowed: a template like the shipped one)")])
     sheet = book[SHEET]
-    sheet["A1"] = context["title"]
-    sheet["A2"] = context["illustrative_note"]
+    _text_safe(sheet["A1"], context["title"])
+    _text_safe(sheet["A2"], context["illustrative_note"])
     values = {"Accountable officer": context["officer"], "Organisation": context["organisation"], "Period": context["period_label"],
               "Period ending": context["period"], "Return by": context["deadline"], "Date returned": None}
     sample = HEADER_ROW + 1
@@ -44,7 +45,8 @@ def monitoring_return(context: dict, template: Path) -> bytes:
     input_style = copy.copy(sheet.cell(sample, column_of("Actual"))._style)
     for n, label in enumerate(FIELDS):
         sheet.cell(FIELD_ROW + n, 1, label)
-        cell = sheet.cell(FIELD_ROW + n, 2, values[label])
+        cell = sheet.cell(FIELD_ROW + n, 2)
+        _text_safe(cell, values[label])
         if label in INPUT_FIELDS:
             cell._style = copy.copy(input_style)
             cell.number_format = "yyyy-mm-dd"
@@ -55,8 +57,8 @@ def monitoring_return(context: dict, template: Path) -> bytes:
     for r, row in enumerate(rows, start=sample):
         for n, name in enumerate(COLUMNS, start=1):
             cell = sheet.cell(r, n)
-            cell.value = row.get(name)  # None too: the sample row's placeholder goes
             cell._style = copy.copy(input_style if name in INPUTS else fixed_style)
+            _text_safe(cell, row.get(name))  # None too: the sample row's placeholder goes
             if name in INPUTS:
                 cell.protection = Protection(locked=False)
         _fit_height(sheet, r, len(COLUMNS))
@@ -69,13 +71,23 @@ def monitoring_return(context: dict, template: Path) -> bytes:
     sheet.protection.formatCells = sheet.protection.formatColumns = sheet.protection.formatRows = False  # False: allowed
     sheet.print_area = f"A1:{sheet.cell(last, len(COLUMNS)).column_letter}{last}"
     notes = book[INSTRUCTIONS]
-    notes["A1"] = context["instructions_title"]
+    _text_safe(notes["A1"], context["instructions_title"])
     for n, line in enumerate(context["instructions"], start=3):
-        notes.cell(n, 1, line)._style = copy.copy(notes["A3"]._style)
+        notes.cell(n, 1)._style = copy.copy(notes["A3"]._style)
+        _text_safe(notes.cell(n, 1), line)
         _fit_height(notes, n, 1)
     notes.protection.sheet = True
     book.active = book.sheetnames.index(INSTRUCTIONS)
     return _save(book, context["properties"])
+
+
+def _text_safe(cell, value) -> None:
+    """Text from data stays text: never a formula, and Excel's quote prefix on text that starts
+    like one, so editing the cell keeps it text too."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _fit_height(sheet, row: int, columns: int) -> None:

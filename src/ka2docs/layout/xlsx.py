@@ -55,35 +55,21 @@ def read_first_sheet(path: Path, display: str) -> tuple[list[str], list[tuple[in
 
 
 def read_cells(path: Path, display: str, sheet: str, max_rows: int, max_columns: int) -> dict[tuple[int, int], object]:
-    """One named sheet's non-empty cells by (row, column), as typed values (a completed
-    monitoring return); a sheet larger than max_rows x max_columns is refused, not read."""
-    import openpyxl
-    import openpyxl.xml
+    """One named sheet's non-empty cells by (row, column): text, numbers, booleans, and dates
+    where the cell's number format is a date (a completed monitoring return). A sheet with a
+    cell beyond max_rows x max_columns is refused. Read with the standard library's XML
+    parser (entities refused), so `validate` needs no workbook library."""
+    from . import returns_read
 
-    if not openpyxl.xml.DEFUSEDXML:
-        raise DataError([problem(display, 0, "", "cannot read workbooks safely: install defusedxml (allowed: a workbook once defusedxml is installed)")])
     _check_archive(path, display)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return returns_read.cells(path, sheet, max_rows, max_columns)
+    except returns_read.TooLarge:
+        raise DataError([problem(display, 0, sheet, f"has cells beyond row {max_rows} or column {max_columns} (allowed: the return's own rows and columns)")]) from None
+    except returns_read.NoSheet:
+        raise DataError([problem(display, 0, "", f"has no sheet named '{sheet}' (allowed: the return workbook as sent, with its {sheet} sheet)")]) from None
     except Exception as exc:  # noqa: BLE001 - a damaged or hostile file raises many kinds
         raise DataError([problem(display, 0, "", f"cannot read workbook: {_reason(exc)} (allowed: the return workbook as sent, saved as .xlsx)")]) from None
-    try:
-        if sheet not in book.sheetnames:
-            raise DataError([problem(display, 0, "", f"has no sheet named '{sheet}' (allowed: the return workbook as sent, with its {sheet} sheet)")])
-        cells: dict[tuple[int, int], object] = {}
-        for number, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
-            if number > max_rows or len(row) > max_columns and any(v is not None for v in row[max_columns:]):
-                raise DataError([problem(display, 0, sheet, f"has cells beyond row {max_rows} or column {max_columns} (allowed: the return's own rows and columns)")])
-            for column, value in enumerate(row, start=1):
-                if value is not None and value != "":
-                    cells[(number, column)] = value
-        return cells
-    except DataError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise DataError([problem(display, 0, "", f"cannot read workbook: {_reason(exc)} (allowed: the return workbook as sent, saved as .xlsx)")]) from None
-    finally:
-        book.close()
 
 
 def _reason(exc: BaseException) -> str:
