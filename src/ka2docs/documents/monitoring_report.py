@@ -165,7 +165,7 @@ def _chart(data: model.DataSet, found: Round, a: Assessment) -> dict:
     categories = ["Baseline"] + [f"{p.end:%b %y}" for p in periods]
     unit = f" ({line.unit})" if line.unit else ""
     spec = {
-        "kind": "line", "title": f"NI {line.ni} {line.name}"[:80], "categories": categories,
+        "kind": "line", "title": f"NI {line.ni}" + (f" ({line.measure})" if line.measure else "") + ": actual against the trajectory", "categories": categories,
         "x_label": "Period ending", "y_label": line.unit or "Value",
         "series": [{"label": "Trajectory", "values": trajectory_points}, {"label": "Actual", "values": actuals}],
         "width_in": 6.0, "height_in": 2.0,
