@@ -249,7 +249,8 @@ class _Layout:
             indicators = _by_indicator(group["rows"])
             # A set's `note` (agreement.yaml) is said once, under its heading, in place of the
             # same commentary on each of its rows; other commentary stays on its row.
-            shared = str(code.get("note") or "").strip()
+            is_set = any(code is s for s in self.now.agreement.sets)  # the negotiated set comes by theme
+            shared = str(code.get("note") or "").strip() if is_set else ""
             blocks.append({"kind": "heading", "level": 2, "text": group["heading"]})
             if shared:
                 blocks.append({"kind": "paragraph", "text": shared, "keep_with_next": True})
