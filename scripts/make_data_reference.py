@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from ka2docs.data.reference import render  # noqa: E402
+from ka2docs.data.reference import render
 
 if __name__ == "__main__":
     target = ROOT / "docs" / "data-reference.md"

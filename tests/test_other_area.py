@@ -165,14 +165,41 @@ def test_signups_names_no_districts_where_there_are_none():
 def test_a_commentary_every_row_shares_stays_on_its_rows_without_a_set_note(westmere_copy):
     """Only a set's `note` is said once under its heading; the rows' own words stay theirs."""
     from docx import Document
+
     from ka2docs.build import build
 
     with open(westmere_copy / "statuses.csv", "a", encoding="utf-8") as handle:
-        for ni in (72, 73, 75, 87):
-            handle.write(f"2008-04-30,{ni},school-process,Set by the schools forum in the spring term.,no,,westmere-cabinet\n")
+        handle.writelines(f"2008-04-30,{ni},school-process,Set by the schools forum in the spring term.,no,,westmere-cabinet\n" for ni in (72, 73, 75, 87))
     out = westmere_copy.parent / "out"
     build(westmere_copy, out, TEMPLATES, dt.date(2008, 5, 1), jobs=1)
     report = Document(out / "reports" / "cabinet-2008-05-08.docx")
     cells = [c.text for t in report.tables for row in t.rows for c in row.cells]
     assert sum("Set by the schools forum in the spring term. (illustrative)" in c for c in cells) == 4
     assert not any("Set by the schools forum" in p.text for p in report.paragraphs)
+
+
+def test_agreement_problems_point_at_the_line_they_belong_to(westmere_copy):
+    agreement = westmere_copy / "agreement.yaml"
+    lines = agreement.read_text(encoding="utf-8").splitlines()
+    start = lines.index("roles:")
+    end = lines.index("themes:")
+    kept = [line for n, line in enumerate(lines) if not (start <= n < end) and not line.startswith("  area:")]
+    kept += ["relevance_levels: []"]
+    agreement.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    section = kept.index("agreement:") + 1
+    result = run_cli("validate", "--data", str(westmere_copy), "--as-at", "2008-05-01")
+    assert result.returncode == 2
+    problems = result.stderr.splitlines()
+    # A missing key is where it belongs (the agreement: section); a missing section is the file's.
+    assert f"{agreement}:{section}: agreement.area: is missing" in result.stderr
+    assert f"{agreement}: roles: section is missing or empty (allowed: a list of entries with code and label)" in problems
+    assert not any("relevance_levels" in p for p in problems)  # an empty list is allowed
+
+
+def test_a_table_naming_a_vocabulary_the_area_lacks_says_where_it_would_be_listed(westmere_copy):
+    (westmere_copy / "relevance.csv").write_text("date,district,ni,relevance,note,source\n2008-05-01,Westmere,151,high,,westmere-cabinet\n", encoding="utf-8")
+    result = run_cli("validate", "--data", str(westmere_copy), "--as-at", "2008-05-01")
+    assert result.returncode == 2
+    table = westmere_copy / "relevance.csv"
+    assert f"{table}:2: district: unknown district 'Westmere' (allowed: none: districts.csv lists no district)" in result.stderr
+    assert f"{table}:2: relevance: unknown relevance 'high' (allowed: none: agreement.yaml lists no relevance_levels)" in result.stderr

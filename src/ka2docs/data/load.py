@@ -17,7 +17,6 @@ from .tables import Row, find_table, read_table
 from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
-
 ACTIONS = ("add", "remove")
 YES = {"yes": True, "no": False}
 
@@ -190,7 +189,7 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         return None
     _unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
     for key in sorted(REQUIRED_FACTS - set(facts)):
-        problems.append(problem(display, facts.line, f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
+        problems.append(problem(display, line_of(doc, "agreement"), f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
     years = facts.get("years")
     if not (isinstance(years, list) and years and all(isinstance(y, str) and y for y in years)):
         problems.append(problem(display, line_of(facts, "years"), "agreement.years", "must be a list of year labels (allowed: e.g. [08/09, 09/10, 10/11])"))
@@ -216,8 +215,8 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     vocabularies = {}
     for key in ("sets", "statuses", "roles", "themes", "relevance_levels"):
         vocabularies[key] = _codes(doc, key, display, problems)
-    if "lead" not in [r.code for r in vocabularies["roles"]]:
-        problems.append(problem(display, line_of(doc, "roles"), "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
+    if vocabularies["roles"] and "lead" not in [r.code for r in vocabularies["roles"]]:  # (a missing section is said already)
+        problems.append(problem(display, line_of(doc, "roles") if "roles" in doc else 0, "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
     reward = doc.get("reward_grant") or LineDict()
     if isinstance(reward, LineDict):
         _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
@@ -255,7 +254,9 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
     if not AGREEMENT_SECTIONS[key].required and (items is None or items == []):
         return []  # a vocabulary only some areas use (relevance ratings of district councils)
     if not isinstance(items, LineList) or not items:
-        problems.append(problem(display, line_of(doc, key), key, "section is missing or empty (allowed: a list of entries with code and label)"))
+        # A missing section has no line of its own: the file as a whole is named, not its first key.
+        line = line_of(doc, key) if key in doc else 0
+        problems.append(problem(display, line, key, "section is missing or empty (allowed: a list of entries with code and label)"))
         return []
     out, seen = [], set()
     for index, item in enumerate(items):
