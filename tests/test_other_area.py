@@ -86,6 +86,13 @@ def test_westmere_builds_what_a_unitary_has_and_nothing_district_shaped(westmere
     assert "xl/worksheets/sheet3.xml" not in names
 
 
+@pytest.mark.parametrize("day", DATES)
+def test_every_westmere_document_passes_the_accessibility_checks(westmere_builds, day):
+    result = run_cli("check", "--out", str(westmere_builds[day]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "every document passes the accessibility checks" in result.stdout
+
+
 def test_no_westmere_document_carries_kent_words_or_shape(westmere_builds):
     labels = kent_row_labels()
     checked = 0
