@@ -95,3 +95,15 @@ def test_every_agreement_key_the_documents_read_is_in_the_schema(folder):
     assert seen <= declared, f"read but not in data/schema.py: {sorted(seen - declared)}"
     # The documents read the keys that shape them (not only the loader's checks).
     assert {"agreement.markings", "sets.summary", "roles.signed", "statuses.short"} <= seen
+
+
+def test_the_reference_s_short_agreement_yaml_is_one_the_loader_accepts(tmp_path):
+    from ka2docs.data.load import load
+
+    text = REFERENCE.read_text(encoding="utf-8")
+    snippet = text.split("A short agreement.yaml:", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "agreement.yaml").write_text(snippet, encoding="utf-8")
+    problems: list = []
+    load(tmp_path, problems)
+    assert not [p for p in problems if p.file.endswith("agreement.yaml")], problems
+    assert {p.file.rsplit("/", 1)[-1] for p in problems} == {f"{name}.csv" for name, table in schema.SCHEMA.items() if not table.optional}

@@ -210,3 +210,11 @@ def test_a_table_naming_a_vocabulary_the_area_lacks_says_where_it_would_be_liste
     table = westmere_copy / "relevance.csv"
     assert f"{table}:2: district: unknown district 'Westmere' (allowed: none: districts.csv lists no district)" in result.stderr
     assert f"{table}:2: relevance: unknown relevance 'high' (allowed: none: agreement.yaml lists no relevance_levels)" in result.stderr
+
+
+def test_a_public_status_change_after_a_restricted_row_keeps_its_reason():
+    # NI 16's notes of 22 May are restricted; the settlement of 29 May is public, reason and all.
+    result = run_cli("changes", "--data", str(WESTMERE), "--since", "2008-05-25", "--as-at", "2008-06-30")
+    assert result.returncode == 0, result.stderr
+    assert "NI 16   status: Proposed, awaiting GONW -> Settled with GONW (illustrative)  (The Police Authority agreed the counting rule)" in result.stdout
+    assert "legal adviser" not in result.stdout and "Legal advice" not in result.stdout
