@@ -47,11 +47,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "statuses": _columns("date:date", "ni:ni", "status:status", "?commentary:text~", "?restricted:yesno~", "?reason:text~", "source:source"),
     "events": _columns("date:date", "event:text", "source:source"),
     "bulletins": _columns("number:int", "date:date", "source:source"),
+    "bulletin_news": _columns("date:date", "bulletin:int", "headline:text", "text:text", "source:source"),
     "relevance": _columns("date:date", "district:district", "ni:ni", "relevance:relevance", "?note:text~", "source:source"),
     "local_action_plans": _columns("date:date", "district:district", "ni:ni", "?local_target:text~", "?no_target_reason:text~", "?actions:text~", "?local_partners:text~", "source:source"),
 }
 # Tables an agreement may do without (a new area starts with none of these).
-OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans"}
+OPTIONAL_TABLES = {"districts", "events", "bulletins", "bulletin_news", "relevance", "local_action_plans"}
 
 ACTIONS = ("add", "remove")
 YES = {"yes": True, "no": False}
@@ -74,7 +75,7 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     vocab = _Vocabularies(agreement)
     raw: dict[str, list[Row]] = {}
     # Order matters: sources, partners and districts are vocabularies for later tables.
-    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "relevance", "local_action_plans"):
+    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "bulletin_news", "relevance", "local_action_plans"):
         raw[name] = _read(data_dir, name, problems)
         if name == "sources":
             vocab.add("source", (r.get("source") for r in raw[name]))
@@ -197,11 +198,12 @@ def _list(values: list[str], most: int = 12) -> str:
 
 # --- agreement.yaml -------------------------------------------------------------
 
-AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant"}
+AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant", "contact"}
 FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh", "markings"}
 REFRESH_KEYS = {"label", "submitted", "date", "source"}
 REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
 CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes", "summary"}
+CONTACT_KEYS = {"office", "name", "post", "email", "phone", "greeting", "sign_off", "distribution", "distribution_address", "source"}
 REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "source"}
 
 
@@ -258,11 +260,34 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     reward = doc.get("reward_grant") or LineDict()
     if isinstance(reward, LineDict):
         _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
+    contact = _contact(doc, display, problems)
     if len(problems) > before:
         return None
     return model.Agreement(
-        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), **vocabularies,
+        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), contact=contact, **vocabularies,
     )
+
+
+EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+
+
+def _contact(doc: LineDict, display: str, problems: list[Problem]) -> dict:
+    """Who the bulletin comes from (the office's name, e-mail, phone) and the list it goes to."""
+    node = doc.get("contact")
+    if node is None:
+        return {}
+    allowed = "office, email, phone, post, name, greeting, sign_off, distribution, distribution_address, source"
+    if not isinstance(node, LineDict):
+        problems.append(problem(display, line_of(doc, "contact"), "contact", f"must be a mapping (allowed: {allowed})"))
+        return {}
+    _unknown_keys(node, CONTACT_KEYS, display, "contact", problems)
+    out = {k: str(v).strip() for k, v in node.items() if k in CONTACT_KEYS and v is not None}
+    for key in ("email", "distribution_address"):
+        if key in out and not EMAIL.fullmatch(out[key]):
+            problems.append(problem(display, line_of(node, key), f"contact.{key}", f"'{out[key]}' is not an e-mail address (allowed: e.g. office@example.gov.uk)"))
+    if "email" not in out:
+        problems.append(problem(display, node.line, "contact.email", f"is missing (allowed: the office's e-mail address; keys: {allowed})"))
+    return out
 
 
 def _refresh(facts: LineDict, display: str, problems: list[Problem]) -> dict:
@@ -352,4 +377,5 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
         relevance=records("relevance", model.Relevance),
         plans=records("local_action_plans", model.PlanEntry),
         reports=reports,
+        news=records("bulletin_news", model.NewsItem),
     )
