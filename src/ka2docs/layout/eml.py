@@ -32,7 +32,7 @@ BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 def preload() -> None:
     """What a render uses, imported ahead (see documents.preload)."""
-    import email.headerregistry  # noqa: F401
+    import email.headerregistry
     import email.message  # noqa: F401
 
     from . import html, xlsx
@@ -64,7 +64,7 @@ def bulletin(context: dict, template: Path) -> bytes:
     except (ValueError, IndexError) as exc:  # an address the header registry cannot parse
         raise TemplateError([problem("agreement.yaml", 0, "contact.email", f"cannot address the e-mail: {exc} (allowed: e.g. office@example.gov.uk)")]) from None
     message["Subject"] = mail["subject"]
-    message["Date"] = dt.datetime.combine(dt.date.fromisoformat(mail["date"]), SENT_AT, dt.timezone.utc)
+    message["Date"] = dt.datetime.combine(dt.date.fromisoformat(mail["date"]), SENT_AT, dt.UTC)
     message["Message-ID"] = mail["message_id"]
     message["X-Unsent"] = "1"  # Outlook opens the file as a draft to send, not as a message received
     message.set_content(plain_text(context["body"]), cte="quoted-printable")
