@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html as markup
 import re
+import shutil
 import smtplib
 import socket
 import zipfile
@@ -177,3 +178,21 @@ def test_the_manifest_lists_each_message(out):
     mails = [d for d in manifest["documents"] if d["format"] == "eml"]
     assert [d["path"] for d in mails] == [f"bulletins/bulletin-0{n}.eml" for n in range(1, 5)]
     assert {d["kind"] for d in mails} == {"bulletin"}
+
+
+def test_a_change_to_the_attached_template_renders_the_message_again(tmp_path):
+    from ka2docs.build import fingerprint
+    from ka2docs.data.load import load
+    from ka2docs.documents import bulletins
+    from ka2docs.history import position
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    documents = bulletins.documents(position(load(DATA), dt.date(2008, 5, 2)))
+    [mail] = [d for d in documents if d.format == "eml"]
+    [page] = [d for d in documents if d.format == "html"]
+    before = fingerprint(mail, templates), fingerprint(page, templates)
+    with open(templates / "xlsx" / "submission.xlsx", "ab") as handle:
+        handle.write(b"\0")  # the submission template restyled
+    assert fingerprint(mail, templates) != before[0]  # the e-mail attaches a submission made from it
+    assert fingerprint(page, templates) == before[1]  # the page does not
