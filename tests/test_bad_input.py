@@ -162,6 +162,7 @@ CASES = [
     ("yaml-empty", write("agreement.yaml", b""), "agreement.yaml", "expected a mapping"),
     ("contact-bad-email", replace("agreement.yaml", "  email: kentpartnership@kent.gov.uk", "  email: kentpartnership at kent"), "agreement.yaml", "contact.email: 'kentpartnership at kent' is not an e-mail address"),
     ("contact-unknown-key", replace("agreement.yaml", "  post: Kent Agreement Manager", "  post: Kent Agreement Manager\n  mobile: 07700 900000"), "agreement.yaml", "contact.mobile: unknown key"),
+    ("contact-missing", lambda d: (d / "agreement.yaml").write_text((d / "agreement.yaml").read_text(encoding="utf-8").split("\n# Who the bulletin comes from")[0] + "\n", encoding="utf-8"), "agreement.yaml:1", "contact: section is missing: each bulletin is an e-mail"),
     ("news-unknown-bulletin", append("bulletin_news.csv", "2008-05-02,99,Headline,Text,seed-003\n"), "bulletin_news.csv:12", "bulletin 99 is not in the schedule"),
     ("news-after-its-bulletin", append("bulletin_news.csv", "2008-05-20,2,Headline,Text,seed-003\n"), "bulletin_news.csv:12", "is after bulletin 2's date 2008-05-16"),
     ("news-unknown-source", append("bulletin_news.csv", "2008-05-02,1,Headline,Text,seed-999\n"), "bulletin_news.csv:12", "unknown source 'seed-999'"),
