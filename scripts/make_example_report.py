@@ -16,9 +16,9 @@ from pathlib import Path
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_docx_templates import _save, base  # noqa: E402  (the house styles, shared with the templates)
+from make_docx_templates import _save, base
 
-from ka2docs.layout import zipfile_  # noqa: E402
+from ka2docs.layout import zipfile_
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "reports"
 NAME = "kcc-cabinet-2008-12-15.docx"
@@ -26,40 +26,54 @@ NAME = "kcc-cabinet-2008-12-15.docx"
 # (style, text); **bold** as in the YAML route.
 BODY = [
     ("Heading 1", "Introduction"),
-    ("Normal", "**This is an illustrative report.** No Cabinet report on the December 2008 refresh is among the "
-               "source papers, so its wording is an example of what such a report says. Its figures and tables are "
-               "the agreement's own; a value marked (illustrative) comes from data that is itself an example."),
-    ("Normal", "{{ agreement }}, Kent's second Local Area Agreement, was submitted to the Government Office for the "
-               "South East (GOSE) on {{ refresh.submitted }}. The agreement allows for a refresh each year; the first, "
-               "the {{ refresh.label }}, began on {{ refresh.date }}. This report tells Cabinet what the refresh has "
-               "changed and asks Cabinet to note the refresh schedule."),
+    ("Normal", (
+        "**This is an illustrative report.** No Cabinet report on the December 2008 refresh is among the "
+        "source papers, so its wording is an example of what such a report says. Its figures and tables are "
+        "the agreement's own; a value marked (illustrative) comes from data that is itself an example."
+    )),
+    ("Normal", (
+        "{{ agreement }}, Kent's second Local Area Agreement, was submitted to the Government Office for the "
+        "South East (GOSE) on {{ refresh.submitted }}. The agreement allows for a refresh each year; the first, "
+        "the {{ refresh.label }}, began on {{ refresh.date }}. This report tells Cabinet what the refresh has "
+        "changed and asks Cabinet to note the refresh schedule."
+    )),
     ("Heading 1", "The position on target-setting"),
-    ("Normal", "As at {{ as_at_long }}, {{ counts['agreed'] }} of the {{ indicators }} negotiated indicators have "
-               "baselines and targets agreed with GOSE, against {{ refresh.counts['agreed'] }} at the submission. "
-               "{{ counts['under-discussion'] | words | capitalize }} are still under discussion with GOSE and "
-               "{{ counts['after-deadline'] | words }} could not be agreed before the end of May. The {{ dcsf }} "
-               "statutory education and early years indicators are agreed with the DCSF each year."),
+    ("Normal", (
+        "As at {{ as_at_long }}, {{ counts['agreed'] }} of the {{ indicators }} negotiated indicators have "
+        "baselines and targets agreed with GOSE, against {{ refresh.counts['agreed'] }} at the submission. "
+        "{{ counts['under-discussion'] | words | capitalize }} are still under discussion with GOSE and "
+        "{{ counts['after-deadline'] | words }} could not be agreed before the end of May. The {{ dcsf }} "
+        "statutory education and early years indicators are agreed with the DCSF each year."
+    )),
     ("Normal", "{{p table('position_summary') }}"),
     ("Caption", "Table 1: the position on target-setting as at {{ as_at_long }}"),
     ("Heading 1", "What the refresh has changed"),
-    ("Normal", "Between the submission and {{ as_at_long }} the refresh schedule records {{ refresh.changes }} "
-               "changes: {{ refresh.statuses }} of status, {{ refresh.baselines }} baselines, {{ refresh.targets }} "
-               "targets, {{ refresh.designations | words }} designation and {{ refresh.signups | words }} sign-up. "
-               "Table 2 lists them all."),
+    ("Normal", (
+        "Between the submission and {{ as_at_long }} the refresh schedule records {{ refresh.changes }} "
+        "changes: {{ refresh.statuses }} of status, {{ refresh.baselines }} baselines, {{ refresh.targets }} "
+        "targets, {{ refresh.designations | words }} designation and {{ refresh.signups | words }} sign-up. "
+        "Table 2 lists them all."
+    )),
     ("Normal", "{{p table('changes', since='2008-05-30') }}"),
     ("Caption", "Table 2: changes between the submission on {{ refresh.submitted }} and {{ as_at_long }}"),
     ("Heading 2", "Biodiversity"),
-    ("Normal", "For {{ indicator(197) }}, Kent and GOSE have agreed the cumulative option discussed in May: from a "
-               "baseline of {{ indicator(197).baseline }}, the target for 2010/11 is now "
-               "{{ indicator(197).targets['10/11'] }}. The lead is {{ indicator(197).lead }}."),
+    ("Normal", (
+        "For {{ indicator(197) }}, Kent and GOSE have agreed the cumulative option discussed in May: from a "
+        "baseline of {{ indicator(197).baseline }}, the target for 2010/11 is now "
+        "{{ indicator(197).targets['10/11'] }}. The lead is {{ indicator(197).lead }}."
+    )),
     ("Heading 2", "Fuel poverty"),
-    ("Normal", "The technical guidance for {{ indicator(187) }} has been published, and its status is now "
-               "'{{ indicator(187).status }}'. Its baseline reads '{{ indicator(187).baseline }}'; the lead is "
-               "{{ indicator(187).lead }}."),
+    ("Normal", (
+        "The technical guidance for {{ indicator(187) }} has been published, and its status is now "
+        "'{{ indicator(187).status }}'. Its baseline reads '{{ indicator(187).baseline }}'; the lead is "
+        "{{ indicator(187).lead }}."
+    )),
     ("Heading 1", "Partners"),
-    ("Normal", "{{ partners_signed }} partners have signed up to at least one indicator, {{ signups }} sign-ups in "
-               "all. Sport England, one of the bodies named in the Act that had signed up to nothing at the "
-               "submission, has since joined the agreement:"),
+    ("Normal", (
+        "{{ partners_signed }} partners have signed up to at least one indicator, {{ signups }} sign-ups in "
+        "all. Sport England, one of the bodies named in the Act that had signed up to nothing at the "
+        "submission, has since joined the agreement:"
+    )),
     ("Normal", "{{p table('signups', partner='Sport England') }}"),
     ("Caption", "Table 3: Sport England's sign-ups as at {{ as_at_long }}"),
     ("Heading 1", "Next steps"),

@@ -220,14 +220,16 @@ class UnknownName(Exception):
 @functools.cache
 def sandbox():
     """One sandbox for every Filler: it holds rules, not figures, and each costs a millisecond to set up."""
-    from jinja2 import StrictUndefined
+    from jinja2 import StrictUndefined, Undefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    class Unknown(StrictUndefined):
+    def fail(self, *args, **kwargs):
         # Raised as our own error, so the message names what exists rather than the engine's wording.
-        def _fail_with_undefined_error(self, *args, **kwargs):
-            raise UnknownName(self._undefined_obj, self._undefined_name)
+        raise UnknownName(self._undefined_obj, self._undefined_name)
 
+    # Every operation StrictUndefined fails on (str, iteration, comparison...) is bound to the base's method by name.
+    failing = {name for cls in (Undefined, StrictUndefined) for name, value in vars(cls).items() if value is Undefined._fail_with_undefined_error}
+    Unknown = type("Unknown", (StrictUndefined,), {"__slots__": (), **dict.fromkeys(failing, fail)})
     env = SandboxedEnvironment(undefined=Unknown, autoescape=False, keep_trailing_newline=False)
     env.filters["words"] = words
     return env
@@ -272,15 +274,20 @@ class Filler:
 
         owner, name = exc.owner, str(exc.name)
         from jinja2 import Undefined
+        from jinja2.utils import missing
 
-        if owner is None or isinstance(owner, Undefined):
+        if owner is missing or isinstance(owner, Undefined):
             what, allowed = f"unknown name '{name}'", sorted(self.figures)
             shown = allowed
         else:
             label = getattr(owner, "_label", None) or next((k for k, v in self.figures.items() if v is owner), "this figure")
             allowed = sorted(map(str, owner)) if isinstance(owner, dict) else list(getattr(owner, "_names", ()))
             what = f"{label} has no '{name}'"
-            shown = [f"{label}['{k}']" if isinstance(owner, dict) and not k.isidentifier() else k for k in allowed]
+            if isinstance(owner, dict):  # as they are written: counts['under-discussion'], reward.estimate
+                dotted = all(k.isidentifier() for k in allowed)
+                shown = [f"{label}.{k}" if dotted else f"{label}['{k}']" for k in allowed]
+            else:
+                shown = allowed
         near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{near[0]}'?" if near else ""
         return f"{what}{hint} (allowed: {', '.join(shown) or 'none'})"

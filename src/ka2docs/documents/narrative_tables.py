@@ -68,6 +68,8 @@ def _refresh(request: Request) -> list[dict]:
     refresh = request.now.agreement.facts.get("refresh")
     if not refresh:
         return request.fail("the agreement has no refresh (allowed: agreement.refresh in agreement.yaml)")
+    if refresh["submitted"] > request.now.as_at:
+        return request.fail(f"the refresh table compares with the submission of {long_date(refresh['submitted'])}, after the report's date (allowed: a report dated on or after it)")
     return change_table(request, refresh["submitted"], f"At submission ({short_date(refresh['submitted'])})")
 
 
