@@ -117,13 +117,12 @@ def _signups(request: Request) -> list[dict]:
     now, options = request.now, request.options
     if ("partner" in options) == ("indicator" in options):
         return request.fail("the signups table needs one of partner: or indicator: (allowed: partner: a name in partners.csv, indicator: an NI number)")
-    mark = " (illustrative)"
     if "partner" in options:
         try:
             found = partner_signups(now, str(options["partner"]))
         except DataError as exc:
             return request.fail(f"partner: {exc.problems[0].message}")
-        rows = [[role["label"] + (mark if i["illustrative"] else ""), f"NI {i['ni']} {i['title']}", i["detail"]] for role in found["roles"] for i in role["indicators"]]
+        rows = [[context.marked(role["label"], i["illustrative"]), f"NI {i['ni']} {i['title']}", i["detail"]] for role in found["roles"] for i in role["indicators"]]
         columns = ["Role", "Indicator", "Detail"]
         widths = (3.5, 9.5, 4.0)
         illustrative = any(i["illustrative"] for role in found["roles"] for i in role["indicators"])
@@ -131,7 +130,8 @@ def _signups(request: Request) -> list[dict]:
         indicator = _indicator(now, options["indicator"])
         if isinstance(indicator, str):
             return request.fail(indicator)
-        rows = [[now.agreement.label("roles", s.role) + (mark if now.data.is_illustrative(s.source) else ""), s.partner, s.detail] for s in indicator.signups]
+        mark = context.marker(now)
+        rows = [[mark(now.agreement.label("roles", s.role), s), s.partner, s.detail] for s in indicator.signups]
         columns = ["Role", "Partner", "Detail"]
         widths = (3.5, 7.0, 6.5)
         illustrative = now.illustrative(indicator.signups)
