@@ -92,7 +92,7 @@ def change_table(request: Request, since: dt.date, old_heading: str) -> list[dic
     columns = ["Indicator", "What changed", old_heading, f"As at {short_date(now.as_at)}", "Date", "Reason"]
     blocks = []
     if any(r["illustrative"] for g in groups for r in g["rows"]):
-        blocks.append({"kind": "paragraph", "text": ILLUSTRATIVE_NOTE, "style": "Caption"})
+        blocks.append({"kind": "paragraph", "text": ILLUSTRATIVE_NOTE, "style": "Caption", "keep_with_next": True})
     from .reports import _widths  # the submission appendix's widths: the fewest lines over the whole table
 
     widths = _widths(columns, [r for r in rows if r[1]], request.width)
@@ -137,7 +137,7 @@ def _signups(request: Request) -> list[dict]:
         illustrative = now.illustrative(indicator.signups)
     if not rows:
         return [{"kind": "paragraph", "text": f"No sign-ups as at {long_date(now.as_at)}."}]
-    blocks = [{"kind": "paragraph", "text": ILLUSTRATIVE_NOTE, "style": "Caption"}] if illustrative else []
+    blocks = [{"kind": "paragraph", "text": ILLUSTRATIVE_NOTE, "style": "Caption", "keep_with_next": True}] if illustrative else []
     return [*blocks, {"kind": "table", "columns": columns, "rows": rows, "widths": [w * request.width / 17.0 for w in widths]}]
 
 
