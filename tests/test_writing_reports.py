@@ -339,3 +339,29 @@ def test_a_tag_word_split_across_runs_and_bold_text_are_read_as_written(tmp_path
     assert text.texts[0].source == "**Agreed: **{{ counts['agreed'] }} of\tall"
     assert (text.texts[0].file, text.texts[0].line) == ("data/reports/body.docx", 2)
     assert (table.kind, table.table, table.options, table.caption.source) == ("table", "changes", {"since": "2008-05-30"}, "Table 1: changes")
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("{{ indicator }}", "indicator needs its arguments (allowed: indicator(197))"),
+    ("{{ indicator() }}", "indicator was called wrongly (allowed: indicator(197))"),
+    ("{{ indicator(9999) }}", "NI 9999 is not in the agreement as at 12 December 2008 (allowed: 163, 171,"),
+    ("{{ indicator(197).targets['10/12'] }}", "indicator(197).targets has no '10/12'; did you mean '10/11'? (allowed: indicator(197).targets['08/09'],"),
+    ("{{ refresh }}", "refresh is a group of figures (allowed: refresh.label, refresh.date,"),
+    ("{{ refresh.change }}", "refresh has no 'change'; did you mean 'changes'? (allowed: refresh.baselines,"),
+    ("{{ reward.estimat }}", "reward has no 'estimat'; did you mean 'estimate'? (allowed: reward.estimate, reward.national_pot,"),
+    ("{{ table('changes') }} in a sentence", "a table goes in a paragraph of its own"),
+    ("{{ as_at_lon }}", "unknown name 'as_at_lon'; did you mean 'as_at_long'? (allowed: agreement, area, as_at,"),
+])
+def test_a_wrong_figure_is_told_in_the_users_words(written, message):
+    from ka2docs.data.load import load
+    from ka2docs.data.narrative import Filler, Text
+    from ka2docs.documents.reports import report_figures
+    from ka2docs.history import position
+
+    data = load(DATA)
+    report = next(r for r in data.reports if r.id == "kcc-cabinet-2008-12-15")
+    fill = Filler(report_figures(report, position(data, report.as_at)))
+    assert fill(Text(written, "data/reports/x.yaml", 7, "summary")) == ""
+    (problem,) = fill.problems
+    assert str(problem).startswith(f"data/reports/x.yaml:7: summary: {message}"), str(problem)
+    assert not re.search(r"undefined|dict object|positional argument|<function", str(problem))

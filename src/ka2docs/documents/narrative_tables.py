@@ -244,7 +244,7 @@ def extra_figures(now: Position, report: Report) -> dict:
     def table(*args, **kwargs):
         raise NarrativeError("a table goes in a paragraph of its own (allowed: a paragraph holding only {{p table('name') }} in Word, or - table: name in YAML)")
 
-    figures = {"indicator": indicator, "table": table, "refresh": _Named("refresh", refresh_figures(now, part2))}
+    figures = {"indicator": _Call("indicator(197)", indicator), "table": _Call("table('changes')", table), "refresh": _Named("refresh", refresh_figures(now, part2))}
     since = default_since(report, now.data)
     figures["previous"] = long_date(since) if since else ""
     return figures
@@ -276,6 +276,25 @@ class _Named(dict):
     def __init__(self, label: str, values: dict):
         super().__init__(values)
         self._label = label
+
+    def __str__(self) -> str:  # {{ refresh }} alone would print the dict
+        raise NarrativeError(f"{self._label} is a group of figures (allowed: {', '.join(f'{self._label}.{k}' for k in self)})")
+
+
+class _Call:
+    """indicator and table: called with arguments, never printed bare ({{ indicator }} would print a function)."""
+
+    def __init__(self, usage: str, function):
+        self._usage, self._function = usage, function
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return self._function(*args, **kwargs)
+        except TypeError:  # the wrong number of arguments
+            raise NarrativeError(f"{self._usage.split('(')[0]} was called wrongly (allowed: {self._usage})") from None
+
+    def __str__(self) -> str:
+        raise NarrativeError(f"{self._usage.split('(')[0]} needs its arguments (allowed: {self._usage})")
 
 
 def check_reports(data) -> None:
