@@ -247,6 +247,7 @@ def test_the_guides_worked_example_builds_with_its_changes_table_and_indicator(d
     target = next(c["new"] for c in changes if c["ni"] == 197 and c["kind"] == "target")
     assert f"2010/11 target of {target} (illustrative) from a baseline of 231." in text
     assert f"settled {sum(1 for c in changes if c['kind'] == 'status')} statuses" in text
+    assert "the last report to Cabinet spoke for 12 December 2008." in text  # previous: the December report, later than the submission
     table = table_after(report, "Table 1: the position on target-setting")
     assert ["Total", str(status["indicators"])] in table
 

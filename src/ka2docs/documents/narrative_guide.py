@@ -37,7 +37,9 @@ sections:
   - heading: The position
     paragraphs:
       - >-
-        Since {{ previous }}, the refresh has settled {{ refresh.statuses }} statuses.
+        Since the submission of {{ refresh.submitted }}, the refresh has settled
+        {{ refresh.statuses }} statuses; the last report to Cabinet spoke for
+        {{ previous }}.
         {{ indicator(197) }} now has a 2010/11 target of
         {{ indicator(197).targets['10/11'] }} from a baseline of
         {{ indicator(197).baseline }}.
