@@ -366,3 +366,19 @@ def test_a_wrong_figure_is_told_in_the_users_words(written, message):
     (problem,) = fill.problems
     assert str(problem).startswith(f"data/reports/x.yaml:7: summary: {message}"), str(problem)
     assert not re.search(r"undefined|dict object|positional argument|<function", str(problem))
+
+
+def test_a_part1_changes_table_shows_a_restricted_status_move_but_never_its_words(data_copy, tmp_path):
+    secret = "EXEMPT-NEGOTIATING-LINE"
+    with open(data_copy / "statuses.csv", "a", encoding="utf-8") as handle:
+        handle.write(f"2008-12-11,163,agreed,Agreed on terms {secret},yes,Exempt: {secret} reason,illustrative-history\n")
+    result = run_cli("build", "--data", str(data_copy), "--as-at", "2008-12-19", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    report = tmp_path / "out" / EXAMPLE
+    rows = table_after(report, "Table 2: changes between the submission")
+    moved = [r for r in rows if r[0].startswith("NI 163 ") and r[1] == "status"]
+    assert moved and moved[0][3] == "Agreed with GOSE (illustrative)" and moved[0][5] == ""
+    import zipfile
+
+    with zipfile.ZipFile(report) as archive:
+        assert not any(secret in archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
