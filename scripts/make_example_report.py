@@ -32,8 +32,8 @@ BODY = [
         "the agreement's own; a value marked (illustrative) comes from data that is itself an example."
     )),
     ("Normal", (
-        "{{ agreement }}, Kent's second Local Area Agreement, was submitted to the Government Office for the "
-        "South East (GOSE) on {{ refresh.submitted }}. The agreement allows for a refresh each year; the first, "
+        "{{ agreement }}, Kent's second Local Area Agreement, was submitted to the {{ government_office }} "
+        "({{ government_office_short }}) on {{ refresh.submitted }}. The agreement allows for a refresh each year; the first, "
         "the {{ refresh.label }}, began on {{ refresh.date }}. This report tells Cabinet what the refresh has "
         "changed and asks Cabinet to note the refresh schedule."
     )),
@@ -42,7 +42,7 @@ BODY = [
         "As at {{ as_at_long }}, {{ counts['agreed'] }} of the {{ indicators }} negotiated indicators have "
         "baselines and targets agreed with GOSE, against {{ refresh.counts['agreed'] }} at the submission. "
         "{{ counts['under-discussion'] | words | capitalize }} are still under discussion with GOSE and "
-        "{{ counts['after-deadline'] | words }} could not be agreed before the end of May. The {{ dcsf }} "
+        "{{ counts['after-deadline'] | words }} could not be agreed before the end of May. The {{ sets['dcsf'].count }} "
         "statutory education and early years indicators are agreed with the DCSF each year."
     )),
     ("Normal", "{{p table('position_summary') }}"),

@@ -13,20 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError, Problem, problem
+from .schema import REPORT
 from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
-REPORT_KEYS = {
-    "template", "as_at", "source", "council", "meeting", "meeting_date", "author", "by", "to",
-    "subject", "classification", "classification_label", "summary", "decision", "decision_type",
-    "item_number", "item_title", "purpose", "numbering", "sections", "recommendations",
-    "signature", "contact", "background_documents", "annexes", "district", "title", "body",
-}
-REQUIRED = {"template", "as_at", "council", "meeting", "meeting_date", "classification", "title"}
+REPORT_KEYS = set(REPORT)
+REQUIRED = {key for key, spec in REPORT.items() if spec.required}
 BODY_KEYS = ("sections", "body")  # the body in the YAML, or in a Word file beside it (word_body.py)
 BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
 # What may stand beside `table:` in a paragraph or an annex; documents/narrative_tables.py
-# knows the tables and which options each takes, and checks them when the report is built.
+# builds the tables (schema.REPORT_TABLES names them) and checks each one's options.
 TABLE_OPTIONS = ("caption", "since", "partner", "indicator", "district")
 CLASSIFICATIONS = ("part1", "part2")
 NUMBERING = ("headings", "paragraphs")
@@ -119,6 +115,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
     numbering = str(doc.get("numbering", "headings"))
     if numbering not in NUMBERING:
         problems.append(problem(display, line_of(doc, "numbering"), "numbering", f"unknown numbering '{numbering}' (allowed: headings, paragraphs)"))
+    elif numbering == "paragraphs" and not str(doc.get("item_number") or "").strip():
+        # Sections number from the item ('1.1', '1.1.1'): without one they would read '.1'.
+        problems.append(problem(display, line_of(doc, "numbering"), "item_number", "is missing: numbering 'paragraphs' numbers sections from the agenda item (allowed: item_number: 1, or numbering: headings)"))
 
     def text(node, key, column=None) -> Text:
         return Text(str(node[key]), display, line_of(node, key), column or str(key))

@@ -20,7 +20,10 @@ DESCRIPTIONS = {
     "area": "the area it covers",
     "indicators": "how many indicators the negotiated set holds",
     "limit": "how many the negotiated set may hold",
-    "dcsf": "how many indicators the other (statutory) sets hold",
+    "government_office": "the Government Office the agreement is negotiated with",
+    "government_office_short": "its short name",
+    "sets": "each indicator set by its code: how many indicators it holds, and its name",
+    "other_sets": "how many indicators the sets after the negotiated one hold",
     "counts": "indicators of the negotiated set with each negotiation status",
     "total": "indicators of the negotiated set with any status (the position table's Total)",
     "partners_signed": "partners signed up to at least one indicator",
@@ -50,6 +53,7 @@ PARTS = {
         "statuses": "status changes", "baselines": "baseline changes", "targets": "target changes",
         "designations": "designation changes", "signups": "sign-up changes", "counts": "the position on target-setting at the submission",
     },
+    "sets": {"count": "how many indicators the set holds", "label": "the set's name"},
     "indicator": {
         "ni": "its number", "title": "its title", "name": "'NI N title' (what indicator(N) alone prints)",
         "baseline": "its baseline (each measure's, split by '; ')", "targets": "its target for a year",
@@ -109,6 +113,10 @@ def names(data: DataSet, report: Report) -> tuple[Position, list[Name]]:
                         show(f"indicator({sample}).targets['{year}']", words.replace("a year", year))
                 else:
                     show(f"indicator({sample}).{part}", words)
+        elif key == "sets":
+            for code, fields in value.items():
+                for part in fields:
+                    show(f"sets['{code}'].{part}", f"{PARTS['sets'][part]}: {code}")
         elif key == "counts":
             for status in now.agreement.statuses:
                 show(f"counts['{status.code}']", f"{what}: {status.label}")

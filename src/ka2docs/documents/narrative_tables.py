@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .. import history
 from ..data.narrative import NarrativeError, Report, Text
+from ..data.schema import REPORT_TABLES
 from ..data.values import parse_date
 from ..errors import DataError, problem
 from ..history import Position
@@ -151,18 +152,17 @@ def _local_action_plan(request: Request) -> list[dict]:
     return action_plans.annex_blocks(request.now, district)
 
 
-TABLES = {
-    t.name: t
-    for t in (
-        NarrativeTable("position_summary", "the position on target-setting: each status with its count, the total, then the other sets", (), lambda r: r.layout.position_summary(r.width)),
-        NarrativeTable("submission", "the draft submission template, one row per indicator, by theme (best as an annex: landscape pages)", (), lambda r: r.layout.submission(r.width)),
-        NarrativeTable("changes", "what changed between `since` (default: the council's previous report or the submission, the later) and the report's date", ("since",), _changes),
-        NarrativeTable("refresh", "the refresh schedule: everything that differs from the submission as at the report's date", (), _refresh),
-        NarrativeTable("signups", "one partner's sign-ups by role (`partner:`), or one indicator's partners (`indicator:`)", ("partner", "indicator"), _signups),
-        NarrativeTable("local_action_plan", "a district's Local Action Plan (`district:`, default the report's district)", ("district",), _local_action_plan),
-        NarrativeTable("relevance", "how far each indicator relates to the report district's core work", (), lambda r: r.layout.relevance(r.width)),
-    )
+# Each table's builder and options; what it is comes from the schema (docs/data-reference.md says the same).
+BUILDERS: dict[str, tuple[tuple[str, ...], Callable[[Request], list[dict]]]] = {
+    "position_summary": ((), lambda r: r.layout.position_summary(r.width)),
+    "submission": ((), lambda r: r.layout.submission(r.width)),
+    "changes": (("since",), _changes),
+    "refresh": ((), _refresh),
+    "signups": (("partner", "indicator"), _signups),
+    "local_action_plan": (("district",), _local_action_plan),
+    "relevance": ((), lambda r: r.layout.relevance(r.width)),
 }
+TABLES = {name: NarrativeTable(name, REPORT_TABLES[name], *BUILDERS[name]) for name in REPORT_TABLES}
 
 
 def build(layout, name: str, options: dict, where: Text, width: float) -> list[dict]:

@@ -238,11 +238,12 @@ class _Layout:
         blocks: list[dict] = []
         if ctx["illustrative_note"]:
             blocks.append({"kind": "paragraph", "text": ctx["illustrative_note"], "style": "Caption"})
-        for group in ctx["groups"]:
+        for (code, _), group in zip(self.now.groups(), ctx["groups"]):
             indicators = _by_indicator(group["rows"])
-            # A note every row of a block shares (the DCSF block's) is said once, under its heading.
-            notes = {lines[0]["commentary"] for lines in indicators}
-            shared = notes.pop() if len(indicators) > 1 and len(notes) == 1 else ""
+            # A set's `note` (agreement.yaml) is said once, under its heading, in place of the
+            # same commentary on each of its rows; other commentary stays on its row.
+            is_set = any(code is s for s in self.now.agreement.sets)  # the negotiated set comes by theme
+            shared = str(code.get("note") or "").strip() if is_set else ""
             blocks.append({"kind": "heading", "level": 2, "text": group["heading"]})
             if shared:
                 blocks.append({"kind": "paragraph", "text": shared, "keep_with_next": True})
@@ -250,7 +251,7 @@ class _Layout:
             for lines in indicators:
                 first = lines[0]
                 status = f"**{first['status']}**" if first["status"] else ""
-                commentary = "" if shared else first["commentary"]
+                commentary = "" if shared and first["commentary"] == shared else first["commentary"]
                 rows.append([
                     first["indicator"],
                     _measures(lines, lambda r: r["baseline"]),
