@@ -125,7 +125,7 @@ def test_a_filled_return_gives_the_monitoring_report_at_the_next_build(fresh, tm
     status = run_cli("status", "--data", str(fresh), "--as-at", "2008-11-01", "--json")
     rag = json.loads(status.stdout)["rag"]
     assert rag["counts"] == {"green": 1, "amber": 1, "red": 1, "not rated": 1} and (rag["returns"], rag["due"]) == (1, 10)
-    changes = run_cli("changes", "--data", str(fresh), "--since", "2008-10-15", "--as-at", "2008-11-01")
+    changes = run_cli("changes", "--data", str(fresh), "--since", "2008-10-15", "--as-at", "2008-11-01", "--monitoring")
     line = next(x for x in changes.stdout.splitlines() if "NI 191" in x)
     assert line.startswith("2008-10-20") and "RAG against the trajectory: (none) -> Amber (April to September 2008)" in line
 

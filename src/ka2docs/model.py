@@ -185,6 +185,18 @@ class Bulletin:
 
 
 @dataclass(frozen=True)
+class NewsItem:
+    """One item of news the editor writes for a bulletin."""
+
+    date: dt.date
+    bulletin: int
+    headline: str
+    text: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
 class Relevance:
     date: dt.date
     district: str
@@ -227,6 +239,7 @@ class Agreement:
     reward_grant: dict
     first_ni: int
     last_ni: int
+    contact: dict = field(default_factory=dict)  # who the bulletin comes from and goes to (agreement.yaml `contact`)
     monitoring: dict = field(default_factory=dict)  # periods, rag rules; empty when not monitored
 
     @property
@@ -277,6 +290,7 @@ class DataSet:
     returns: list[Return] = field(default_factory=list)
     # Returns as read, before they are checked against the position (data.returns.RawReturn).
     raw_returns: list = field(default_factory=list, repr=False, compare=False)
+    news: list[NewsItem] = field(default_factory=list)  # the bulletins' news items
     # Answers worked out from these rows (the position on a date...), see kept().
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -67,8 +67,9 @@ def public(changes: list[Change]) -> list[Change]:
     return [c for c in (change.public() for change in changes) if c is not None]
 
 
-def changes(data: model.DataSet, since: dt.date, as_at: dt.date) -> list[Change]:
-    """Everything that differs between the position on `since` and on `as_at`."""
+def changes(data: model.DataSet, since: dt.date, as_at: dt.date, monitoring: bool = False) -> list[Change]:
+    """Everything that differs between the position on `since` and on `as_at`; with
+    `monitoring`, RAG moving as the monitoring returns came in too (kind 'rag')."""
     before, after = position(data, since), position(data, as_at)
     agreement = data.agreement
     out: list[Change] = []
@@ -85,9 +86,10 @@ def changes(data: model.DataSet, since: dt.date, as_at: dt.date) -> list[Change]
         _status_change(out, agreement, old, new)
         _value_changes(out, old, new, data, as_at)
         _signup_changes(out, agreement, old, new, data, as_at)
-    from .monitoring import rag_changes  # RAG comes from the returns, dated like any row
+    if monitoring:
+        from .monitoring import rag_changes  # RAG comes from the returns, dated like any row
 
-    out += rag_changes(data, since, as_at)
+        out += rag_changes(data, since, as_at)
     return sorted(out, key=lambda c: (c.date, _kind_order(c.kind), c.ni, c.item))
 
 
