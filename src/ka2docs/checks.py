@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import DataError, problem
-from .formats.xlsx_write import column_number, letter
+from .formats.xlsx_cells import column_number, letter
 
 LANGUAGE = "en-GB"
 MIN_CONTRAST = 4.5
