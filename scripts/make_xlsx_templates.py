@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ka2docs.formats.xlsx_cells import STYLES, in_schema_order
+from ka2docs.layout.xlsx_cells import STYLES, in_schema_order
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "xlsx"
 THIN = Side(style="thin", color="808080")

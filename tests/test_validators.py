@@ -116,7 +116,7 @@ def test_every_office_file_built_from_hostile_data_is_valid(data_copy, tmp_path)
 def test_templates_saved_again_by_libreoffice_still_build_valid_files(tmp_path):
     """Offices re-save templates in other software; what it writes must still give valid files."""
     from ka2docs.build import build
-    from ka2docs.formats import pdf
+    from ka2docs.layout import pdf
 
     soffice = pdf.find_soffice()
     if soffice is None:

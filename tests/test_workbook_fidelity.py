@@ -50,7 +50,7 @@ def test_numbers_keep_their_written_form_in_every_workbook(data_copy, tmp_path):
 
 
 def test_libreoffice_shows_1_50_and_007_as_written(data_copy, tmp_path):
-    from ka2docs.formats import pdf
+    from ka2docs.layout import pdf
 
     soffice = pdf.find_soffice()
     if soffice is None:

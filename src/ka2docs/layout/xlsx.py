@@ -122,8 +122,8 @@ def _flatten(item: dict) -> dict:
 def template_fields(path: Path) -> set[str]:
     """The {{ name }} placeholder cells of every sheet, read as a build reads them; a cell
     with a malformed tag is a TemplateError."""
+    from .ooxml import letter
     from .xlsx_book import Workbook
-    from .xlsx_cells import letter
 
     names: set[str] = set()
     problems = []

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..errors import TemplateError, problem
+from .ooxml import column_number
 from .xmltext import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -65,23 +66,6 @@ def element(xml: str):
 
 def cell_column(ref: str) -> int:
     return column_number(CELL_REF.match(ref).group(1))
-
-
-def column_number(letters: str) -> int:
-    """A column's number from its letters: A is 1, AA is 27."""
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def letter(column: int) -> str:
-    """A column's letters from its number: 1 is A, 27 is AA."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def in_schema_order(styles: bytes) -> bytes:

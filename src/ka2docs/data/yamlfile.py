@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError, problem
+from ..errors import DataError, problem
 
 
 class LineDict(dict):

@@ -14,19 +14,18 @@ Two house styles, chosen by the narrative's `numbering`:
 
 from __future__ import annotations
 
-import datetime as dt
-
+from ..data.narrative import Block, Filler, Report, Text
+from ..errors import DataError, Problem, problem
+from ..history import Position, position, summary
+from ..layout import docx
+from ..model import DataSet
 from . import context
 from .context import ILLUSTRATIVE_NOTE, long_date
-from .errors import DataError, Problem, problem
-from .history import Position, latest, position
-from .model import DataSet
-from .narrative import Block, Filler, Report, Text
+from .document import Document
 
 KIND = "committee-report"
 FOLDER = "reports"
 RECOMMENDATIONS = "Recommendations"
-DEFAULT_LABELS = {"part1": "Part 1 - Public", "part2": "Part 2 - Private"}
 # Words a classification label may not carry, by classification (a public label on a private report misleads).
 WRONG_LABEL_WORDS = {"part1": ("part 2", "private", "exempt"), "part2": ("part 1", "public", "unrestricted")}
 # Usable width in cm of an A4 page with 2 cm margins, portrait and landscape.
@@ -34,10 +33,9 @@ PORTRAIT_CM, LANDSCAPE_CM = 17.0, 25.7
 WIDE_TABLES = ("submission",)  # an annex holding one of these gets landscape pages
 
 
-def documents(data: DataSet, as_at: dt.date) -> list:
+def documents(now: Position) -> list[Document]:
     """Every report whose own date has come, as at the build's date; every problem collected."""
-    from .documents import Document  # documents.plan imports this module
-
+    data, as_at = now.data, now.as_at
     problems: list[Problem] = []
     docs = []
     for report in data.reports:
@@ -45,7 +43,7 @@ def documents(data: DataSet, as_at: dt.date) -> list:
             continue
         built = _context(report, data, problems)
         if built is not None:
-            docs.append(Document(f"{FOLDER}/{report.id}", KIND, "docx", f"docx/{report.template}.docx", built, report.classification))
+            docs.append(Document(f"{FOLDER}/{report.id}", KIND, f"docx/{report.template}.docx", built, docx.render, report.classification))
     if problems:
         raise DataError(problems)
     return docs
@@ -67,11 +65,11 @@ def _context(report: Report, data: DataSet, problems: list[Problem]) -> dict | N
     before = len(problems)
     district = _district(report, data, problems)
     fields = {key: fill(text) for key, text in report.fields.items()}
-    label = fields.get("classification_label") or DEFAULT_LABELS[report.classification]
+    label = fields.get("classification_label") or data.agreement.marking(report.classification)
     if any(word in label.lower() for word in WRONG_LABEL_WORDS[report.classification]):
         where = report.fields.get("classification_label")
         problems.append(problem(report.file, where.line if where else report.line, "classification_label",
-                                f"'{label}' does not match classification {report.classification} (allowed: a label such as '{DEFAULT_LABELS[report.classification]}')"))
+                                f"'{label}' does not match classification {report.classification} (allowed: a label such as '{data.agreement.marking(report.classification)}')"))
     layout = _Layout(report, now, fill, district, problems)
     body = layout.body()
     problems.extend(fill.problems)
@@ -231,19 +229,9 @@ class _Layout:
 
     def position_summary(self, width: float) -> list[dict]:
         """The section 7 table: each status of the negotiated set with its count, the total, then the other sets."""
-        now = self.now
-        agreement = now.agreement
-        negotiated = now.negotiated
-        others = [i for s in agreement.sets[1:] for i in now.in_set(s.code)]
-        counts, other_counts = now.status_counts(negotiated), now.status_counts(others)
-        other_only = {s.code for s in agreement.statuses if other_counts[s.code] and not counts[s.code]}
-        rows = [[s.label, str(counts[s.code])] for s in agreement.statuses if s.code not in other_only]
-        unset = sum(1 for i in negotiated if not i.status)
-        if unset:
-            rows.append(["No status recorded yet", str(unset)])
-        emphasis = [len(rows)]
-        rows.append(["Total", str(len(negotiated))])
-        rows += [[f"{other_counts[s.code]} {s.label}", f"({other_counts[s.code]})"] for s in agreement.statuses if other_counts[s.code]]
+        table = summary(self.now)
+        rows = [list(cells) for cells in context.summary_cells(table)]
+        emphasis = [n for n, row in enumerate(table.rows) if row.kind == "total"]
         return [{"kind": "table", "columns": ["Position on target-setting", "Indicators"], "rows": rows, "widths": [width - 4.0, 4.0], "emphasis_rows": emphasis}]
 
     def submission(self, width: float) -> list[dict]:
@@ -292,11 +280,10 @@ class _Layout:
         if not self.district:
             return []
         district = next(d for d in data.districts if d.district == self.district)
-        ratings = latest((r for r in data.relevance if r.district == self.district), now.as_at, lambda r: r.ni)
+        ratings = now.relevance(self.district)
         indicators = [i for i in now.indicators if i.set == now.main_set or i.ni in ratings]
 
-        def mark(text: str, record) -> str:
-            return f"{text} (illustrative)" if text and data.is_illustrative(record.source) else text
+        mark = context.marker(now)
 
         rows = []
         for indicator in indicators:

@@ -13,7 +13,8 @@ import posixpath
 import re
 
 from ..errors import TemplateError, problem
-from .xlsx_cells import MAIN, cell_column, letter
+from .ooxml import column_number, letter
+from .xlsx_cells import MAIN, cell_column
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
@@ -195,8 +196,6 @@ def _anchored(move: Carry, sheet) -> None:
 
 
 def _number(letters: str | None, default: int) -> int:
-    from .xlsx_cells import column_number
-
     return column_number(letters) if letters else default
 
 

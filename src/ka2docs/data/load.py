@@ -7,14 +7,14 @@ another area's data works with no change here.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import model
-from .errors import DataError, Problem, problem
+from .. import model
+from ..errors import DataError, Problem, problem
 from .tables import Row, find_table, read_table
+from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 
@@ -55,7 +55,6 @@ OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_actio
 
 ACTIONS = ("add", "remove")
 YES = {"yes": True, "no": False}
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet:
@@ -179,13 +178,6 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
     return text, None
 
 
-def parse_date(text: str) -> tuple[dt.date | None, str | None]:
-    if not DATE.match(text):
-        return None, f"'{text}' is not a date (allowed: YYYY-MM-DD, e.g. 2008-05-01)"
-    try:
-        return dt.date.fromisoformat(text), None
-    except ValueError:
-        return None, f"'{text}' is not a real date (allowed: YYYY-MM-DD with a real month and day)"
 
 
 def _describe(column: Column, vocab: _Vocabularies) -> str:
@@ -206,10 +198,10 @@ def _list(values: list[str], most: int = 12) -> str:
 # --- agreement.yaml -------------------------------------------------------------
 
 AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant"}
-FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh"}
+FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh", "markings"}
 REFRESH_KEYS = {"label", "submitted", "date", "source"}
 REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
-CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes"}
+CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes", "summary"}
 REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "source"}
 
 
@@ -248,6 +240,11 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         facts["submission_deadline"] = value
     if "refresh" in facts:
         facts["refresh"] = _refresh(facts, display, problems)
+    markings = facts.get("markings", {})
+    if not (isinstance(markings, dict) and set(markings) <= {"part1", "part2"} and all(isinstance(v, str) and v.strip() for v in markings.values())):
+        problems.append(problem(display, line_of(facts, "markings"), "agreement.markings",
+                                "must map part1 and part2 to the protective marking each prints (allowed: e.g. part1: Unrestricted, part2: Restricted (Part 2))"))
+        facts["markings"] = {}
     ni_set = facts.get("indicator_set")
     first, last = (ni_set.get("first"), ni_set.get("last")) if isinstance(ni_set, dict) else (None, None)
     if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and ni_set.get("name")):

@@ -23,7 +23,8 @@ from pathlib import Path
 from ..errors import TemplateError, problem
 from . import xlsx_carry, zipfile_
 from .once import per_file
-from .xlsx_cells import MAIN, NUMBER, STYLES, Styles, cell_column, cell_xml, element, in_schema_order, letter
+from .ooxml import letter
+from .xlsx_cells import MAIN, NUMBER, STYLES, Styles, cell_column, cell_xml, element, in_schema_order
 from .xmltext import escape
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
