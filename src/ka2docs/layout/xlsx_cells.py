@@ -38,7 +38,8 @@ def cell_xml(ref: str, style: str | None, value, styles: Styles) -> str:
     shape = NUMBER.match(text) if len(text) < 15 else None
     if shape and not (text.startswith("-") and float(text) == 0):  # no number shows '-0' with its minus
         number = float(text) if "." in text else int(text)
-        written = as_written(text, number, shape)
+        plain = "." not in text and text[0] not in "0-" and len(text) <= GENERAL_DIGITS  # most numbers: General shows them as written
+        written = None if plain else as_written(text, number, shape)
         if written is not None:
             style_attr = f' s="{styles.number_format(style, written)}"'
         return f'<c r="{ref}"{style_attr}><v>{number!r}</v></c>'
