@@ -56,6 +56,33 @@ class Workbook:
         self.styles = Styles(self.members[STYLES], self.path)
         self.sheets = [Sheet(self, index, name, title, parts.shared) for index, (name, title) in enumerate(parts.sheets)]
 
+    def drop_last_sheet(self) -> None:
+        """Leave the template's last sheet out: its tab, print titles, relationship and part."""
+        from lxml import etree
+
+        sheet = self.sheets.pop()
+        book = etree.fromstring(self.members["xl/workbook.xml"])
+        entry = book.findall(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")[sheet.index]
+        rel_id = entry.get(f"{{{REL}}}id")
+        entry.getparent().remove(entry)
+        names = book.find(f"{{{MAIN}}}definedNames")
+        for name in names.findall(f"{{{MAIN}}}definedName") if names is not None else ():
+            if name.get("localSheetId") == str(sheet.index):
+                names.remove(name)
+        if names is not None and not len(names):
+            book.remove(names)
+        for view in book.iterfind(f"{{{MAIN}}}bookViews/{{{MAIN}}}workbookView"):
+            for attribute in ("activeTab", "firstSheet"):
+                if int(view.get(attribute) or 0) >= sheet.index:
+                    view.set(attribute, "0")
+        self.members["xl/workbook.xml"] = etree.tostring(book, xml_declaration=True, encoding="UTF-8", standalone=True)
+        rels = "xl/_rels/workbook.xml.rels"
+        self.members[rels] = re.sub(rb'<Relationship [^>]*Id="' + re.escape(rel_id.encode()) + rb'"[^>]*/>', b"", self.members[rels])
+        self.members["[Content_Types].xml"] = re.sub(rb'<Override [^>]*PartName="/' + re.escape(sheet.part.encode()) + rb'"[^>]*/>', b"", self.members["[Content_Types].xml"])
+        folder, name = posixpath.split(sheet.part)
+        for part in (sheet.part, f"{folder}/_rels/{name}.rels"):
+            self.members.pop(part, None)
+
     def save(self, properties: dict) -> bytes:
         """The finished workbook, dated as at the data's date, zipped with fixed timestamps."""
         from lxml import etree

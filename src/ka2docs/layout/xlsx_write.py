@@ -47,7 +47,10 @@ def matrix(template: Path, context: dict, properties: dict) -> bytes:
         raise TemplateError([problem(str(template), 0, "", f"has {len(book.sheets)} sheets (allowed: three sheets: sign-ups grid, gaps list, districts grid)")])
     _grid(book.sheets[0], context["signups"])
     _listing(book.sheets[1], context["gaps"])
-    _grid(book.sheets[2], context["districts"])
+    if context["districts"] is None:  # an area without district councils has no districts' sheet
+        book.drop_last_sheet()
+    else:
+        _grid(book.sheets[2], context["districts"])
     return book.save(properties)
 
 
