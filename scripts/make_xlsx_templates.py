@@ -4,11 +4,14 @@ Run once to (re)create them; after that they belong to the office, who restyle t
 Excel. Running this again overwrites their changes.
 """
 
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from ka2docs.layout.xlsx_cells import STYLES, in_schema_order
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "xlsx"
 THIN = Side(style="thin", color="808080")
@@ -53,7 +56,7 @@ def grouped_table(name: str, title: str, columns: list[tuple[str, str, int]], he
         sheet.row_dimensions[4].height = header_height
     sheet.freeze_panes = "B5"
     landscape(sheet, 4)
-    book.save(OUT / name)
+    _save(book, name)
 
 
 def submission() -> None:
@@ -153,7 +156,7 @@ def matrix() -> None:
         [("Total sign-ups", "indicators signed", "{{ total }}", 10)],
         ["title", "subtitle", "note", "illustrative_note"],
     )
-    book.save(OUT / "matrix.xlsx")
+    _save(book, "matrix.xlsx")
 
 
 def refresh_schedule() -> None:
@@ -232,7 +235,17 @@ def monitoring_return() -> None:
     entry.border, entry.alignment, entry.fill = BOX, WRAP_TOP, INPUT_FILL
     sheet.freeze_panes = "C12"
     landscape(sheet, 11)
-    book.save(OUT / "monitoring-return.xlsx")
+    _save(book, "monitoring-return.xlsx")
+
+
+def _save(book: Workbook, name: str) -> None:
+    """Save, with each font's parts in the order Excel's schema wants (openpyxl writes the name first)."""
+    book.save(OUT / name)
+    with zipfile.ZipFile(OUT / name) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(OUT / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, body in members:
+            archive.writestr(info, in_schema_order(body) if info.filename == STYLES else body)
 
 
 if __name__ == "__main__":

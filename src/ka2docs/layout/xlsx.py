@@ -149,7 +149,8 @@ def _flatten(item: dict) -> dict:
 def template_fields(path: Path) -> set[str]:
     """The {{ name }} placeholder cells of every sheet, read as a build reads them; a cell
     with a malformed tag is a TemplateError."""
-    from .xlsx_write import Workbook, letter
+    from .ooxml import letter
+    from .xlsx_book import Workbook
 
     names: set[str] = set()
     problems = []
