@@ -18,7 +18,7 @@ from pathlib import Path
 from ..data.returns import COLUMNS, FIELD_ROW, FIELDS, HEADER_ROW, INPUTS, INSTRUCTIONS, MAX_TEXT, SHEET, column_of
 from ..errors import TemplateError, problem
 from . import zipfile_
-from .xlsx_write import FORMULA_START
+from .xlsx_cells import FORMULA_START
 
 INPUT_FIELDS = ("Date returned",)
 
