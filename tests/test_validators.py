@@ -98,7 +98,7 @@ def hostile_data(data: Path) -> None:
     append("partners.csv", f"{csv_text(HOSTILE)},no,2008-05-01,seed-003\n{csv_text(NASTY)},no,2008-05-01,seed-003\n")
     append("signups.csv", f"2008-05-01,191,{csv_text(HOSTILE)},non-statutory,,,seed-003\n2008-05-01,191,{csv_text(NASTY)},non-statutory,{csv_text(NASTY)},,seed-003\n")
     append("statuses.csv", f"2008-05-20,55,agreed,@SUM(1+1) was agreed,no,,seed-003\n2008-05-20,191,agreed,{csv_text(NASTY)},no,,seed-003\n")
-    append("targets.csv", "2008-05-20,55,,10/11,+2%,no,,seed-003\n2008-05-20,152,,baseline,007,no,,seed-003\n2008-05-20,152,,all,1.50,no,,seed-003\n")
+    append("targets.csv", "2008-05-20,55,,10/11,+2%,no,,seed-003\n2008-12-10,152,,baseline,007,no,,seed-003\n2008-12-10,152,,all,1.50,no,,seed-003\n")
 
 
 def test_every_office_file_built_from_hostile_data_is_valid(data_copy, tmp_path):

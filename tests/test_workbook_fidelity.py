@@ -27,7 +27,7 @@ FOOTER = "Signed off by the Kent Partnership Board: please return by 30 May."
 
 def written_targets(data):
     with open(data / "targets.csv", "a", encoding="utf-8", newline="") as handle:
-        handle.write("2008-05-20,152,,baseline,007,no,,seed-003\n2008-05-20,152,,all,1.50,no,,seed-003\n")
+        handle.write("2008-12-10,152,,baseline,007,no,,seed-003\n2008-12-10,152,,all,1.50,no,,seed-003\n")  # after the September returns went out
 
 
 def ni_row(sheet, ni: str) -> int:

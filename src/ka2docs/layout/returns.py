@@ -18,7 +18,7 @@ from pathlib import Path
 from ..data.returns import COLUMNS, FIELD_ROW, FIELDS, HEADER_ROW, INPUTS, INSTRUCTIONS, MAX_TEXT, SHEET, column_of
 from ..errors import TemplateError, problem
 from . import zipfile_
-from .xlsx_cells import FORMULA_START
+from .xlsx_cells import FORMULA_START, STYLES, in_schema_order
 
 INPUT_FIELDS = ("Date returned",)
 
@@ -140,4 +140,6 @@ def _save(book, properties: dict) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()
-    return zipfile_.normalise(out.getvalue())
+    with zipfile.ZipFile(out) as written:  # openpyxl writes each font's name first: Excel's schema wants it after b, i, sz, color
+        members = [(info.filename, written.read(info.filename)) for info in written.infolist()]
+    return zipfile_.archive([(name, in_schema_order(body) if name == STYLES else body) for name, body in members])
