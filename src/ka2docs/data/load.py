@@ -40,7 +40,7 @@ def _columns(*specs: str) -> tuple[Column, ...]:
 TABLES: dict[str, tuple[Column, ...]] = {
     "sources": _columns("source:text", "title:text", "date:date", "illustrative:yesno"),
     "indicators": _columns("date:date", "ni:ni", "action:action", "title:text~", "set:set~", "theme:theme~", "order:int~", "?replaces:ni~", "?reason:text~", "source:source"),
-    "partners": _columns("partner:text", "statutory:yesno", "date:date", "source:source"),
+    "partners": _columns("partner:text", "statutory:yesno", "date:date", "source:source", "?expected:yesno~"),
     "districts": _columns("district:text", "council:text", "lsp:text", "member_of:partner", "date:date", "source:source"),
     "signups": _columns("date:date", "ni:ni", "partner:partner", "role:role", "?detail:text~", "?reason:text~", "source:source"),
     "targets": _columns("date:date", "ni:ni", "measure:text~", "year:year", "value:text~", "?designated:yesno~", "?reason:text~", "source:source"),
@@ -48,7 +48,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "events": _columns("date:date", "event:text", "source:source"),
     "bulletins": _columns("number:int", "date:date", "source:source"),
     "relevance": _columns("date:date", "district:district", "ni:ni", "relevance:relevance", "?note:text~", "source:source"),
-    "local_action_plans": _columns("date:date", "district:district", "ni:ni", "?local_target:text~", "?no_target_reason:text~", "?actions:text~", "?local_partners:text~", "source:source"),
+    "local_action_plans": _columns("date:date", "district:district", "ni:ni", "?local_target:text~", "?no_target_reason:text~", "?actions:text~", "?local_partners:text~", "source:source", "?pending:yesno~"),
 }
 # Tables an agreement may do without (a new area starts with none of these).
 OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans"}
@@ -201,8 +201,9 @@ AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", 
 FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh", "markings"}
 REFRESH_KEYS = {"label", "submitted", "date", "source"}
 REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
-CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes", "summary"}
-REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "source"}
+CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes", "summary", "wording"}
+WORDING_KEYS = {"from", "label", "short"}
+REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "estimate_range", "source"}
 
 
 def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement | None:
@@ -307,8 +308,33 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
             problems.append(problem(display, line, f"{key}.code", f"'{code}' appears twice (allowed: each code once)"))
         seen.add(code)
         extra = {k: v for k, v in item.items() if k not in ("code", "label")}
+        if "wording" in item:
+            extra["wording"] = _wording(item, f"{key}.wording", display, problems)
         out.append(model.Code(str(code), str(label), extra))
     return out
+
+
+def _wording(item: LineDict, name: str, display: str, problems: list[Problem]) -> list[dict]:
+    """An entry's later wordings, each from its date on (a status that speaks of a deadline
+    reads differently once the deadline has passed), sorted by date."""
+    allowed = "a list of mappings with from: YYYY-MM-DD and label and/or short"
+    items = item["wording"]
+    if not isinstance(items, LineList):
+        problems.append(problem(display, line_of(item, "wording"), name, f"must be a list (allowed: {allowed})"))
+        return []
+    out = []
+    for index, entry in enumerate(items):
+        line = line_of(items, index)
+        if not isinstance(entry, LineDict) or "from" not in entry or not ({"label", "short"} & set(entry)):
+            problems.append(problem(display, line, name, f"entry needs from and a label or short (allowed: {allowed})"))
+            continue
+        _unknown_keys(entry, WORDING_KEYS, display, name, problems)
+        day, error = parse_date(str(entry["from"]))
+        if error:
+            problems.append(problem(display, line_of(entry, "from"), f"{name}.from", error))
+            continue
+        out.append({"from": day, **{k: str(v) for k, v in entry.items() if k in ("label", "short")}})
+    return sorted(out, key=lambda w: w["from"])
 
 
 def _unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:
@@ -336,7 +362,8 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
     with_defaults("targets", {"designated": False, "reason": ""})
     with_defaults("statuses", {"commentary": "", "restricted": False, "reason": ""})
     with_defaults("relevance", {"note": ""})
-    with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "actions": "", "local_partners": ""})
+    with_defaults("partners", {"expected": None})
+    with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "pending": False, "actions": "", "local_partners": ""})
     sources = {s.source: s for s in (model.Source(r["source"], r["title"], r["date"], r["illustrative"]) for r in typed["sources"])}
     return model.DataSet(
         agreement=agreement,

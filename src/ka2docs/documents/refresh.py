@@ -43,6 +43,9 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
     before, after = history.position(data, refresh["submitted"]), history.position(data, as_at)
 
     mark = context.marker(after)
+    # Sources are shown by their titles, listed once; a row names its source by that list's number.
+    used = sorted(({c.source for c in changes} | {c.old_source for c in changes}) - {""}, key=lambda s: (data.sources[s].date if s in data.sources else as_at, s))
+    number = {s: str(n) for n, s in enumerate(used, start=1)}
 
     groups = []
     for heading, members in _groups(before, after, changes):
@@ -56,7 +59,7 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
                 "new": mark(change.new, change.source) or context.marked("(removed)", data.is_illustrative(change.source)),
                 "date": context.short_date(change.date),
                 "reason": change.reason,
-                "source": change.source,
+                "source": number.get(change.source, ""),
                 "illustrative": data.is_illustrative(change.source) or data.is_illustrative(change.old_source),
             })
         groups.append({"heading": heading, "rows": rows})
@@ -67,7 +70,6 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
         f"{label}: every baseline, target, designation, status and sign-up that differs between the submission of "
         f"{context.long_date(refresh['submitted'])} and the position as at {context.long_date(as_at)}"
     )
-    used = sorted(({c.source for c in changes} | {c.old_source for c in changes}) - {""})
     sender = agreement.office
     ctx = {
         "title": title,
@@ -79,7 +81,7 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
         "groups": groups,
         "count": sum(len(g["rows"]) for g in groups),
         "illustrative_note": context.ILLUSTRATIVE_NOTE if illustrative else "",
-        "sources": [f"{s}: {data.sources[s].title if s in data.sources else s}" for s in used],
+        "sources": [f"{number[s]}. {data.sources[s].title if s in data.sources else s}" for s in used],
         "classification_label": agreement.marking(classification),
         "footer": f"{title}, as at {context.long_date(as_at)}",
     }
@@ -124,5 +126,5 @@ def _body(ctx: dict) -> list[dict]:
     else:
         body.append({"kind": "paragraph", "text": "Nothing differs from the submission."})
     if ctx["sources"]:
-        body += [{"kind": "heading", "level": 2, "text": "Sources"}, {"kind": "bullets", "items": ctx["sources"]}]
+        body += [{"kind": "heading", "level": 2, "text": "Sources"}, *({"kind": "paragraph", "text": item} for item in ctx["sources"])]
     return body

@@ -99,8 +99,8 @@ def _status_change(out, agreement, old, new) -> None:
     o, n = (old.status if old else None), new.status
     if n is None or (o and (o.status, o.commentary) == (n.status, n.commentary)):
         return
-    old_text = agreement.entry("statuses", o.status).get("short", o.status) if o else ""
-    new_text = agreement.entry("statuses", n.status).get("short", n.status)
+    old_text = agreement.words("statuses", o.status, o.date)[1] if o else ""  # each in the words of its own date
+    new_text = agreement.words("statuses", n.status, n.date)[1]
     if o and o.status == n.status:
         old_text, new_text = o.commentary, n.commentary
     out.append(Change(n.date, new.ni, "status", "status" if not o or o.status != n.status else "commentary", old_text, new_text, n.reason, n.source, n.restricted or bool(o and o.restricted), o.source if o else ""))
