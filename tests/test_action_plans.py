@@ -60,7 +60,8 @@ def test_a_plan_exists_once_its_lsp_has_chosen_indicators(may_build, build_at):
     assert [d for d in manifest["documents"] if d["kind"] == "local-action-plan"] == []
     assert not (may_build / "local-action-plans").exists()
     # Once the last LSP has chosen, every district has its plan.
-    last = max(r["date"] for r in csv.DictReader(open(DATA / "local_action_plans.csv", encoding="utf-8")))
+    with open(DATA / "local_action_plans.csv", encoding="utf-8") as handle:
+        last = max(r["date"] for r in csv.DictReader(handle))
     later = build_at(last)
     plans = {d["path"]: d for d in json.loads((later / "manifest.json").read_text())["documents"] if d["kind"] == "local-action-plan"}
     expected = {f"local-action-plans/{slug(d['district'])}.docx": d for d in districts()}

@@ -102,7 +102,7 @@ def test_county_appendix_pages_are_full(printed):
     path = printed[DATES[0]] / "reports" / "kcc-county-council-2008-05-15.pdf"
     bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     landscape = []
-    for page in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, flags=re.S):
+    for page in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, flags=re.DOTALL):
         width, height, words = float(page[0]), float(page[1]), page[2]
         if width > height:
             bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', words)]
