@@ -49,8 +49,7 @@ def pages(path: Path) -> list[str]:
 
 def font_sizes(path: Path) -> list[float]:
     """The size in points every piece of text prints at: font size x text and page scaling."""
-    from pypdf import PdfReader
-
+    PdfReader = pytest.importorskip("pypdf", reason="pypdf reads the print size (pip install -e .[dev])").PdfReader
     sizes: list[float] = []
 
     def visit(text, cm, tm, font, size):
