@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import build, process_pool, workers
+from .build import build, process_pool, release_frozen, workers
 from .errors import DataError, Ka2docsError, problem
 
 AGREEMENT_FILE = "agreement.yaml"
@@ -78,6 +78,8 @@ def _build_area(task: tuple[Path, Path, Path, dt.date]) -> AreaResult:
         done = build(folder, out, templates, as_at, jobs=1)
     except Ka2docsError as exc:
         return AreaResult(folder.name, problems=str(exc).splitlines(), seconds=time.perf_counter() - start)
+    finally:
+        release_frozen()
     return AreaResult(
         folder.name, documents=len(done.documents), written=len(done.written), reused=len(done.reused),
         unchanged=done.unchanged, seconds=time.perf_counter() - start,
