@@ -77,7 +77,8 @@ def test_workbook_rows_are_every_difference_since_the_submission(december):
         "Designated for the Performance Reward Grant when the agreement was approved", 2,
     )  # a source is named by its number in the schedule's list of sources, by title (no ids)
     changed = by_key[("197", "target 10/11")]
-    assert changed[2:5] == ("265 (+15%) (illustrative)", "265 (+15.7%): 5% per annum cumulative (illustrative)", "12/12/08")
+    # the old value is the county report's own figure (its negotiating note dropped): not marked
+    assert changed[2:5] == ("265 (+15%)", "265 (+15.7%): 5% per annum cumulative (illustrative)", "12/12/08")
     assert changed[5] == "Changed at the refresh: Kent and GOSE agreed the cumulative option discussed in May"
     place = by_key[("3", "baseline")]
     assert place[2] == "Cannot be set until Place Based Survey conducted (Sept 08)"

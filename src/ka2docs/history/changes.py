@@ -113,7 +113,7 @@ def _value_changes(out, old, new, data, as_at) -> None:
         measure, year = key
         item = f"{measure}, {year}" if measure else year
         kind = "baseline" if year == "baseline" else "target"
-        old_source = o.source if o else ""
+        old_source = old.value_sources.get(key, o.source) if o else ""  # where the old value itself came from
         if (o.value if o else "") != (n.value if n else ""):
             record = n or latest(data.targets, as_at, lambda r: (r.ni, r.measure, r.year))[(new.ni, *key)]  # the withdrawal
             out.append(Change(record.date, new.ni, kind, item, o.value if o else "", n.value if n else "", record.reason, record.source, old_source=old_source))
