@@ -217,3 +217,25 @@ def test_a_bad_wording_date_is_reported_with_its_line(data_copy, cli):
     result = cli("validate", "--data", str(data_copy))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"agreement.yaml:{line}: statuses.wording.from: '31/05/2008' is not a date" in result.stderr
+
+
+def test_submission_headers_have_room_and_cells_align_alike(may):
+    sheet = openpyxl.load_workbook(may / "submission.xlsx").active
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3)
+    height = sheet.row_dimensions[4].height
+    for cell in sheet[4]:
+        if cell.value:
+            width = sheet.column_dimensions[cell.column_letter].width
+            words, lines, used = str(cell.value).split(), 1, 0
+            for word in words:  # wrap as Excel does, a word at a time (bold capitals: about one character a unit)
+                if used and used + 1 + len(word) > width:
+                    lines, used = lines + 1, len(word)
+                else:
+                    used += (1 if used else 0) + len(word)
+            assert lines * 15 <= height, (cell.value, lines, height)
+    # a column holding figures and words (NI 120's baselines and NI 163's) aligns them alike
+    baseline = [c.value for c in sheet[4]].index("Baseline") + 1
+    cells = [row[baseline - 1] for row in sheet.iter_rows(min_row=6) if row[baseline - 1].value is not None]
+    kinds = {type(c.value) for c in cells}
+    assert int in kinds and str in kinds
+    assert {c.alignment.horizontal for c in cells} == {"left"}
