@@ -231,9 +231,13 @@ def figures(position: Position) -> dict:
         "agreement": agreement.name,
         "short_name": facts.get("short_name", agreement.name),
         "area": facts.get("area", ""),
+        "government_office": str(facts.get("government_office", "")),
+        "government_office_short": str(facts.get("government_office_short", "")),
         "indicators": len(negotiated),
         "limit": agreement.sets[0].get("limit", len(negotiated)),
-        "dcsf": len(other_sets),
+        # Each set by its code: {{ sets['CODE'].count }}, {{ sets['CODE'].label }}.
+        "sets": {s.code: {"count": len(position.in_set(s.code)), "label": s.label} for s in agreement.sets},
+        "other_sets": len(other_sets),  # every indicator outside the negotiated (first) set
         "counts": counts,
         "total": sum(1 for i in negotiated if i.status),  # the section 7 table's Total
         "partners_signed": len(position.signed_partners()),

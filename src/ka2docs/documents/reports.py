@@ -250,13 +250,17 @@ class _Layout:
         if ctx["illustrative_note"]:
             blocks.append({"kind": "paragraph", "text": ctx["illustrative_note"], "style": "Caption"})
         full_rows: list[list[str]] = []
-        for group in ctx["groups"]:
+        for (code, _), group in zip(self.now.groups(), ctx["groups"]):
             indicators = _by_indicator(group["rows"])
+            # A set's `note` (agreement.yaml) is said once, under its heading, in place of the
+            # same commentary on each of its rows; other commentary stays on its row.
+            is_set = any(code is s for s in self.now.agreement.sets)  # the negotiated set comes by theme
+            shared = str(code.get("note") or "").strip() if is_set else ""
             blocks.append({"kind": "heading", "level": 2, "text": group["heading"], "keep_with_next": True})
-            if _shared(indicators):
-                first = indicators[0][0]
-                note = first["commentary"] or first["status"]
-                blocks.append({"kind": "paragraph", "text": note, "keep_with_next": True})
+            if shared:
+                blocks.append({"kind": "paragraph", "text": shared, "keep_with_next": True})
+            if shared and _shared(indicators):
+                # Every row says the note and nothing else: one line a row, indicator and partners.
                 rows = [[lines[0]["indicator"], lines[0]["partners"]] for lines in indicators]
                 blocks.append({"kind": "table", "columns": [columns[0], columns[-2]], "rows": rows, "split_rows": True, "compact": True})
                 continue
@@ -264,13 +268,15 @@ class _Layout:
             for lines in indicators:
                 first = lines[0]
                 status = f"**{first['status']}**" if first["status"] else ""
+                # the set's note, whatever date it is shown with, is said under the heading
+                commentary = "" if shared and first["commentary"].startswith(shared) else first["commentary"]
                 rows.append([
                     first["indicator"],
                     _measures(lines, lambda r: r["baseline"]),
                     *[_measures(lines, lambda r, n=n: _starred(r["targets"][n], r["target_stars"][n])) for n in range(len(years))],
                     _measures(lines, lambda r: _starred(r["period"], r["period_star"])),
                     first["partners"],
-                    "\n".join(t for t in (status, first["commentary"]) if t),
+                    "\n".join(t for t in (status, commentary) if t),
                 ])
             full_rows += rows
             # Rows may run on to the next page: a tall row kept whole leaves the page before half empty.

@@ -168,7 +168,8 @@ def context(now: Position) -> dict:
                 for g in all_gaps
             ],
         },
-        "districts": districts_context(now, cells),
+        # A two-tier area's districts inherit their group's sign-ups; a unitary has no such sheet.
+        "districts": districts_context(now, cells) if now.data.districts else None,
     }
 
 
@@ -257,7 +258,8 @@ def find_partner(now: Position, name: str) -> tuple[str, model.District | None]:
     close = [lowered[m] for m in difflib.get_close_matches(wanted, list(lowered), n=5, cutoff=0.5)]
     if not close:  # a fragment like 'police' is a better clue than the spelling
         close = [n for n in names if wanted and wanted in n.lower()][:5]
-    allowed = f"a partner in partners.csv or a district in districts.csv; closest: {'; '.join(close)}" if close else "; ".join(names)
+    where = "a partner in partners.csv or a district in districts.csv" if now.data.districts else "a partner in partners.csv"
+    allowed = f"{where}; closest: {'; '.join(close)}" if close else "; ".join(names)
     raise DataError([problem("--partner", 0, "", f"no partner named '{name}' as at {now.as_at} (allowed: {allowed})")])
 
 

@@ -21,8 +21,9 @@ class Change:
     new: str
     reason: str
     source: str
-    restricted: bool = False
+    restricted: bool = False  # the old or the new row is restricted: a Part 2 document shows it in full
     old_source: str = ""  # the source of the old value, so a document can mark it too
+    old_restricted: bool = False  # only the old row is (the new row, and its reason, are public)
 
     def as_dict(self) -> dict:
         return {
@@ -47,12 +48,15 @@ class Change:
         """This change as a Part 1 document may show it, or None.
 
         A status move is public (the Part 1 submission shows every status) but a
-        restricted row's reason is not; restricted commentary is never public.
+        restricted row's reason is not; restricted commentary is never public. When only
+        the row before was restricted, the new row is public, its reason with it.
         """
         if not self.restricted:
             return self
         if self.kind == "status" and self.item == "status":
-            return replace(self, reason="", restricted=False)
+            return replace(self, reason=self.reason if self.old_restricted else "", restricted=False, old_restricted=False)
+        if self.old_restricted:  # new commentary, public, replacing notes that were not
+            return replace(self, old="", restricted=False, old_restricted=False)
         return None
 
 
@@ -103,7 +107,9 @@ def _status_change(out, agreement, old, new) -> None:
     new_text = agreement.words("statuses", n.status, n.date)[1]
     if o and o.status == n.status:
         old_text, new_text = o.commentary, n.commentary
-    out.append(Change(n.date, new.ni, "status", "status" if not o or o.status != n.status else "commentary", old_text, new_text, n.reason, n.source, n.restricted or bool(o and o.restricted), o.source if o else ""))
+    old_restricted = bool(o and o.restricted) and not n.restricted
+    out.append(Change(n.date, new.ni, "status", "status" if not o or o.status != n.status else "commentary", old_text, new_text, n.reason, n.source,
+                      n.restricted or old_restricted, o.source if o else "", old_restricted))
 
 
 def _value_changes(out, old, new, data, as_at) -> None:
