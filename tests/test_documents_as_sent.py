@@ -157,6 +157,8 @@ def test_partners_are_named_as_the_seed_writes_them(may):
     assert "Statutory agencies comprising Kent Children's Trust" in appendix_row(county, 117)[6]
     assert appendix_row(county, 40)[6].startswith("Lead: Statutory agencies comprising KDAAT*")
     assert appendix_row(county, 195)[6].startswith("Lead: Statutory Agencies comprising Clean Kent Delivery Group (Kent County Council, District Councils)*")
+    # NI 3: the seed's star on the managers, where it stands
+    assert appendix_row(county, 3)[6].startswith("Lead: District Councils (to be named) (District Community Development Managers*)\n")
     # NI 155: the seed stars the combined group as well as the districts
     assert appendix_row(county, 155)[6].startswith("Lead: District Councils (to be named)*, Kent Planning Officers Group/Kent Housing Group*")
 

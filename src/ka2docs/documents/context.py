@@ -88,7 +88,9 @@ def partners_text(position: Position, indicator: IndicatorPosition) -> str:
             continue
         names: list[str] = []
         for signup in indicator.partners(role.code):
-            name = partner_name(signup) + ("*" if role.code == "lead" else "")
+            name = partner_name(signup)
+            if role.code == "lead" and "*" not in signup.detail:  # a detail may carry the seed's star where it stands
+                name += "*"
             if name not in names:  # two partners the seed names as one group ('A/B*') print once
                 names.append(name)
         heading = role.get("heading", role.label + ":")
