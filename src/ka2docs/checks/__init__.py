@@ -18,6 +18,8 @@ regulations). Each has a short id that `ka2docs check` prints as `FILE: rule: wh
     blank-header            no blank cell in a worksheet's header row over the data's columns
     pdf-tagged              the PDF is tagged (/StructTreeRoot, /MarkInfo /Marked true)
     pdf-title               the PDF has a title
+    mail-parts              an e-mail has a plain-text and an HTML part, and every cid: picture
+                            its HTML shows travels in the message (its HTML part meets the HTML rules)
 
 A file that cannot be opened at all fails as `readable`.
 
@@ -37,7 +39,7 @@ from ..errors import DataError, problem
 LANGUAGE = "en-GB"
 RULES = (
     "heading-order", "table-header", "merged-cells", "image-alt", "doc-title", "doc-language", "contrast",
-    "empty-paragraph-layout", "sheet-name", "frozen-header", "blank-header", "pdf-tagged", "pdf-title",
+    "empty-paragraph-layout", "sheet-name", "frozen-header", "blank-header", "pdf-tagged", "pdf-title", "mail-parts",
 )
 
 
@@ -72,9 +74,9 @@ def check_file(path: Path, name: str | None = None, language: str = LANGUAGE) ->
     """Every rule that applies to the file's format; a file that cannot be read is a failure too."""
     path = Path(path)
     name = name or path.name
-    from . import docx, html, pdf, xlsx
+    from . import docx, eml, html, pdf, xlsx
 
-    module = {".docx": docx, ".xlsx": xlsx, ".pdf": pdf, ".html": html, ".htm": html}.get(path.suffix.lower())
+    module = {".docx": docx, ".xlsx": xlsx, ".pdf": pdf, ".html": html, ".htm": html, ".eml": eml}.get(path.suffix.lower())
     if module is None:
         return []
     try:

@@ -153,9 +153,22 @@ SCHEMA: dict[str, Table] = {
     ),
     "bulletins": Table(
         "one fortnightly bulletin: its number and the day it goes out",
-        "bulletins/bulletin-NN (.html for e-mail, .docx for print, and its draft submission)",
+        "bulletins/bulletin-NN (.eml ready to send, .html to paste into a mail client, .docx for print, and its draft submission)",
         _columns(("number:int", "the bulletin's number; later numbers on later dates"), ("date:date", "the day the bulletin speaks for"), SOURCE),
         ("number,date,source", "1,2008-05-02,illustrative-bulletins"),
+        optional=True,
+    ),
+    "bulletin_news": Table(
+        "one news item the bulletin's editor writes for one bulletin",
+        "the bulletin's 'News' (its items in file order; a headline from an illustrative source is marked '(illustrative)')",
+        _columns(
+            ("date:date", "the day the item was written: on or before its bulletin's date"),
+            ("bulletin:int", "the `number` of the bulletin (bulletins.csv) that carries it"),
+            ("headline:text", "the item's headline, printed in bold before its text"),
+            ("text:text", "the item in a sentence or two, as the reader sees it"),
+            SOURCE,
+        ),
+        ("date,bulletin,headline,text,source", "2008-05-30,3,The submission goes to GOSE today,\"Kent's final submission template goes to GOSE today.\",seed-003"),
         optional=True,
     ),
     "relevance": Table(
@@ -213,6 +226,7 @@ AGREEMENT_SECTIONS: dict[str, Key] = {
     "themes": Key("the themes that group the negotiated set in the submission, with their outcomes", True),
     "relevance_levels": Key("the ratings `relevance.csv` may use; leave out (or `[]`) when no district rates indicators"),
     "reward_grant": Key("the Performance Reward Grant figures a report may quote (`{{ reward.estimate }}`...)"),
+    "contact": Key("who the bulletin comes from and goes to (the keys below): its e-mail's From and To, the contact line and the sign-off"),
 }
 
 FACTS: dict[str, Key] = {
@@ -285,7 +299,21 @@ REWARD: dict[str, Key] = {
     "source": Key("the paper the figures come from", False, "seed-003"),
 }
 
+CONTACT: dict[str, Key] = {
+    "office": Key("the sender's name: the e-mail's From and the bulletin's 'from the ...'; default: `agreement.partnership_office`", False, "Kent Partnership office"),
+    "email": Key("the office's e-mail address: the e-mail's From and the contact line", True, "kentpartnership@kent.gov.uk"),
+    "phone": Key("the office's telephone, for the contact line", False, "01622 694022"),
+    "post": Key("the post that signs the bulletin", False, "Kent Agreement Manager"),
+    "name": Key("the name that signs, above the post (leave out to sign with the post only)", False),
+    "greeting": Key("the bulletin's opening line", False, "Dear colleagues,"),
+    "sign_off": Key("the words before the signature", False, "With best wishes,"),
+    "distribution": Key("the distribution list's name: the e-mail's To (as a group the office's mail system expands)", False, "Kent Agreement 2 bulletin distribution list"),
+    "distribution_address": Key("the list's own e-mail address, where it has one: the e-mail's To", False),
+    "source": Key("the paper the contact details come from", False, "seed-004"),
+}
+
 AGREEMENT_KEYS = set(AGREEMENT_SECTIONS)
+CONTACT_KEYS = set(CONTACT)
 FACT_KEYS = set(FACTS)
 REQUIRED_FACTS = {key for key, spec in FACTS.items() if spec.required}
 REFRESH_KEYS = set(REFRESH)
@@ -305,7 +333,8 @@ REPORT: dict[str, Key] = {
     "classification": Key("`part1` (public) or `part2` (exempt: written under restricted/)", True, "part1"),
     "classification_label": Key("the words in the page header; default: agreement.yaml `markings` for the classification", False, "Unrestricted"),
     "numbering": Key("`headings`: '1. Introduction' headings and unnumbered paragraphs; `paragraphs`: item `item_number`, sections 1.1, paragraphs 1.1.1 (needs `item_number`)", False, "headings"),
-    "sections": Key("the body: a list of `heading` and `paragraphs` (text, or `subheading:`, `bullets:`, `numbered:`, `table:` with an optional `caption:`)", True),
+    "sections": Key("the body: a list of `heading` and `paragraphs` (text, or `subheading:`, `bullets:`, `numbered:`, `table:` with `caption:` and the table's options beside it); or write `body:`", False),
+    "body": Key("instead of `sections`: a Word file beside the YAML holding the body in the house styles (docs/writing-reports.md)", False, "kcc-cabinet-2008-12-15.docx"),
     "recommendations": Key("the recommendations: the last numbered section", False),
     "by": Key("who the report is by, a list (header block)", False),
     "to": Key("who it goes to (header block)", False),
@@ -321,13 +350,16 @@ REPORT: dict[str, Key] = {
     "signature": Key("the signature lines: `name`, `title` and any others", False),
     "contact": Key("the contact: `name`, `phone`, `email`", False),
     "background_documents": Key("the background documents, a list", False),
-    "annexes": Key("annexes, each a `title` and a `table`", False),
+    "annexes": Key("annexes, each a `title` and a `table`, with the table's options", False),
     "source": Key("the paper the narrative is transcribed from", False),
 }
 # Tables a paragraph or an annex may name; reports.py builds each from the data.
 REPORT_TABLES: dict[str, str] = {
     "position_summary": "the position on target-setting: each status of the negotiated set with its count, the total, then each other set",
     "submission": "the draft submission, one row per indicator, on landscape pages (as the submission workbook)",
+    "changes": "what changed between `since` (default: the later of the council's previous report and the submission) and the report's date",
+    "refresh": "the refresh schedule: everything that differs from the submission as at the report's date",
+    "signups": "one partner's sign-ups by role (`partner:`), or one indicator's partners (`indicator:`)",
+    "local_action_plan": "a district's Local Action Plan (`district:`, default the report's district)",
     "relevance": "the report district's relevance ratings (needs `district`)",
-    "local_action_plan": "the report district's Local Action Plan (needs `district`)",
 }

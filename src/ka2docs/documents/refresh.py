@@ -40,29 +40,11 @@ def documents(now: Position) -> list[Document]:
 
 def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list[Change], classification: str) -> dict:
     agreement = data.agreement
-    before, after = history.position(data, refresh["submitted"]), history.position(data, as_at)
-
-    mark = context.marker(after)
+    groups = change_groups(data, refresh["submitted"], as_at, changes)
     # Sources are shown by their titles, listed once; a row names its source by that list's number.
     used = sorted(({c.source for c in changes} | {c.old_source for c in changes}) - {""}, key=lambda s: (data.sources[s].date if s in data.sources else as_at, s))
     number = {s: str(n) for n, s in enumerate(used, start=1)}
-
-    groups = []
-    for heading, members in _groups(before, after, changes):
-        rows = []
-        for change in members:
-            indicator = after.by_ni(change.ni) or before.by_ni(change.ni)
-            rows.append({
-                "indicator": f"NI {change.ni} {indicator.title}" if indicator else f"NI {change.ni}",
-                "change": change.what,
-                "old": mark(change.old, change.old_source),
-                "new": mark(change.new, change.source) or context.marked("(removed)", data.is_illustrative(change.source)),
-                "date": context.short_date(change.date),
-                "reason": change.reason,
-                "source": number.get(change.source, ""),
-                "illustrative": data.is_illustrative(change.source) or data.is_illustrative(change.old_source),
-            })
-        groups.append({"heading": heading, "rows": rows})
+    groups = [{**g, "rows": [{**r, "source": number.get(r["source"], "")} for r in g["rows"]]} for g in groups]
     illustrative = any(r["illustrative"] for g in groups for r in g["rows"])
     label = refresh.get("label") or "Refresh"
     title = f"{agreement.name}: refresh schedule"
@@ -88,6 +70,34 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
     ctx["body"] = _body(ctx)
     ctx["properties"] = {"title": title, "author": sender, "subject": subtitle, "date": as_at.isoformat()}
     return ctx
+
+
+def change_groups(data: DataSet, since: dt.date, as_at: dt.date, changes: list[Change]) -> list[dict]:
+    """The changes as the schedule lists them: under the submission's headings, one row each, marked.
+
+    A committee report's changes table (narrative_tables.py) shows the same rows.
+    """
+    before, after = history.position(data, since), history.position(data, as_at)
+
+    mark = context.marker(after)
+
+    groups = []
+    for heading, members in _groups(before, after, changes):
+        rows = []
+        for change in members:
+            indicator = after.by_ni(change.ni) or before.by_ni(change.ni)
+            rows.append({
+                "indicator": f"NI {change.ni} {indicator.title}" if indicator else f"NI {change.ni}",
+                "change": change.what,
+                "old": mark(change.old, change.old_source),
+                "new": mark(change.new, change.source) or context.marked("(removed)", data.is_illustrative(change.source)),
+                "date": context.short_date(change.date),
+                "reason": change.reason,
+                "source": change.source,
+                "illustrative": data.is_illustrative(change.source) or data.is_illustrative(change.old_source),
+            })
+        groups.append({"heading": heading, "rows": rows})
+    return groups
 
 
 def _groups(before: Position, after: Position, changes: list[Change]) -> list[tuple[str, list[Change]]]:

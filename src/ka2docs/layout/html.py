@@ -59,17 +59,18 @@ def _compiled(source: str):
     return _COMPILED[source]
 
 
-def render(context: dict, template: Path) -> bytes:
-    """The page: the template filled from `context`, its chart (if any) embedded."""
+def render(context: dict, template: Path, chart_src: str = "") -> bytes:
+    """The page: the template filled from `context`, its chart (if any) embedded, or
+    referred to by `chart_src` (an e-mail's cid: for the picture it carries)."""
     import jinja2
 
     try:
         source = template.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError([problem(str(template), 0, "", f"cannot read HTML template: {exc} (allowed: a UTF-8 text file)")]) from None
-    values = {k: v for k, v in context.items() if k not in ("body", "properties")}
+    values = {k: v for k, v in context.items() if k not in ("body", "properties", "submission", "submission_template")}
     if context.get("chart"):
-        values["chart_src"] = chart_uri(context["chart"])
+        values["chart_src"] = chart_src or chart_uri(context["chart"])
     try:
         text = _compiled(source).render(values)
     except jinja2.TemplateSyntaxError as exc:
