@@ -99,8 +99,11 @@ def _header_footer(doc, header_text: str) -> None:
     footer.text = "{{ footer }}"
 
 
-def _report_header_footer(doc) -> None:
-    """Committee reports: the Part 1 / Part 2 label top right on every page; meeting and page number below."""
+def _marked_header_footer(doc) -> None:
+    """The protective marking top right on every page; what the document is and 'Page X of Y' below.
+
+    A page printed or forwarded alone still says how it may be handled and where it belongs.
+    """
     section = doc.sections[0]
     header = section.header.paragraphs[0]
     header.alignment = 2  # right
@@ -108,15 +111,17 @@ def _report_header_footer(doc) -> None:
     footer = section.footer.paragraphs[0]
     footer.paragraph_format.tab_stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run("{{ footer }}\tPage ")
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    number = footer.add_run("1")  # the field's shown value until Word or LibreOffice updates it
-    field.append(number._r)
-    footer._p.append(field)
+    numbers = [_field(footer, "PAGE", "1")]
+    footer.add_run(" of ")
+    numbers.append(_field(footer, "NUMPAGES", "1"))
     for paragraph in (header, footer):
         for run in paragraph.runs:
             run.font.size = Pt(9)
-    number.font.size = Pt(9)
+    for number in numbers:
+        number.font.size = Pt(9)
+
+
+_report_header_footer = _marked_header_footer  # committee reports: Part 1 / Part 2 label, meeting and page
 
 
 def county_report() -> None:
@@ -198,9 +203,12 @@ def district_report() -> None:
     _save(doc, "district-report.docx")
 
 
-def plain_document(name: str, landscape: bool = False) -> None:
+def plain_document(name: str, landscape: bool = False, page_numbers: bool = False) -> None:
     doc = base("Arial", 11, landscape=landscape)
-    _header_footer(doc, "{{ classification_label }}")
+    if page_numbers:
+        _marked_header_footer(doc)
+    else:
+        _header_footer(doc, "{{ classification_label }}")
     _para(doc, "{{p body }}")
     _save(doc, name)
 
@@ -277,7 +285,7 @@ if __name__ == "__main__":
     county_report()
     committee_report()
     district_report()
-    plain_document("local-action-plan.docx")
+    plain_document("local-action-plan.docx", page_numbers=True)
     bulletin()
-    plain_document("refresh-schedule.docx", landscape=True)
-    plain_document("monitoring-report.docx")
+    plain_document("refresh-schedule.docx", landscape=True, page_numbers=True)
+    plain_document("monitoring-report.docx", page_numbers=True)

@@ -19,6 +19,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")  # white on this: 11.6:1 contrast
 THEME_FILL = PatternFill("solid", fgColor="D9E2F3")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+# Data cells: text and numbers alike at the left, so a column of figures and words reads as one.
+DATA_CELL = Alignment(wrap_text=True, vertical="top", horizontal="left")
 FONT = "Calibri"  # the workbook default: a font with no name prints in a serif fallback
 
 
@@ -32,7 +34,7 @@ def landscape(sheet, header_row: int) -> None:
     sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
-def grouped_table(name: str, title: str, columns: list[tuple[str, str, int]], header_height: int | None = None) -> None:
+def grouped_table(name: str, title: str, columns: list[tuple[str, str, int]], header_height: int | None = None, a3: bool = False) -> None:
     """A titled sheet: header row 4, a sample theme-heading row 5 and a sample data row 6."""
     book = Workbook()
     sheet = book.active
@@ -51,11 +53,13 @@ def grouped_table(name: str, title: str, columns: list[tuple[str, str, int]], he
         theme = sheet.cell(row=5, column=n, value="{{ heading }}" if n == 1 else None)
         theme.font, theme.fill, theme.border = Font(name=FONT, bold=True), THEME_FILL, BOX
         data = sheet.cell(row=6, column=n, value="{{ " + field + " }}")
-        data.border, data.alignment = BOX, WRAP_TOP
+        data.border, data.alignment = BOX, DATA_CELL
     if header_height:
         sheet.row_dimensions[4].height = header_height
     sheet.freeze_panes = "B5"
     landscape(sheet, 4)
+    if a3:  # eleven columns fitted to one A4 width print at about 6 pt; on A3 they keep 8 pt or more
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
     _save(book, name)
 
 
@@ -73,7 +77,7 @@ def submission() -> None:
         ("Negotiation status", "status", 22),
         ("Commentary", "commentary", 40),
     ]
-    grouped_table("submission.xlsx", "Submission", columns, header_height=30)  # 'Designated (*)' wraps
+    grouped_table("submission.xlsx", "Submission", columns, header_height=45, a3=True)  # 'Designated (*)' wraps to three lines
 
 
 # Gaps are shaded amber; black text on it keeps a 13:1 contrast (WCAG asks 4.5:1).
@@ -114,7 +118,7 @@ def _grid_sheet(sheet, labels: list[tuple[str, str, str, int]], trailing: list[t
         footer.font, footer.fill, footer.border = Font(name=FONT, bold=True), THEME_FILL, BOX
         footer.alignment = WRAP_TOP if c == 1 else CENTRE
     sheet.row_dimensions[top].height = 30
-    sheet.row_dimensions[top + 1].height = 150  # indicator titles wrap in a narrow column
+    sheet.row_dimensions[top + 1].height = 120  # indicator titles wrap in a narrow column (NI 72: ten lines at 8 pt)
     gap = sheet.cell(row=top + 4, column=1, value="{{ gap_sample }}")
     gap.fill, gap.font, gap.border = GAP_FILL, Font(name=FONT, bold=True, color="000000"), BOX
     sheet.cell(row=top + 5, column=1, value="{{ legend }}")
@@ -124,6 +128,8 @@ def _grid_sheet(sheet, labels: list[tuple[str, str, str, int]], trailing: list[t
     # a dozen indicators a page, partner names and the header rows repeated on each.
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
     sheet.page_setup.fitToWidth = 4
+    # One page tall: the footer rows and the legend print with the grid, never on a page of their own.
+    sheet.page_setup.fitToHeight = 1
     sheet.print_title_rows = f"{top}:{top + 1}"
     sheet.print_title_cols = "A:A"
 

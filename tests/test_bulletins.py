@@ -209,7 +209,8 @@ def test_the_first_bulletin_gives_the_position_as_first_recorded(mid_may):
     assert first["In figures"] == [
         "The agreement holds 35 'Up to 35' indicators in 8 themes and 16 Statutory DCSF education and early years indicators.",
         "A baseline is recorded for 35 of the 51 indicators and at least one target for 33.",
-        "36 partners have signed up to at least one indicator: 215 sign-ups in all (39 lead, 137 statutory, 39 non-statutory).",
+        # NI 155's starred group (Kent Planning Officers Group/Kent Housing Group*) leads, as the seed stars it
+        "36 partners have signed up to at least one indicator: 215 sign-ups in all (41 lead, 137 statutory, 37 non-statutory).",
     ]
     assert [s.split(" (replaces")[0].split(" Previously")[0] for s in first["Indicators added or removed"]] == ["NI 159 Supply of ready to develop housing sites", "NI 170"]
 

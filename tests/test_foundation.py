@@ -208,7 +208,7 @@ def test_submission_values_leads_and_theme_counts(may_build):
             by_ni.setdefault(int(text.split()[1]), []).append(row)
     ni191 = by_ni[191][0]
     assert (ni191["Baseline"], ni191["08/09"], ni191["09/10"], ni191["10/11"]) == ("860 kg", "762 kg", "733kg", "704 kg")
-    assert ni191["Partners signed up (lead partner/s shown with a *)"].startswith("Lead: Kent Waste Partnership")
+    assert ni191["Partners signed up (lead partner/s shown with a *)"].startswith("Lead: Statutory Agencies comprising Kent Waste Partnership (Kent County Council and District Councils)*")
     assert ni191["Negotiation status"] == "Agreed with GOSE"
     ni155 = by_ni[155][0]
     assert (ni155["Baseline"], ni155["08/09"], ni155["09/10"], ni155["10/11"]) == (0, "+1356", "+1503 = 2859", "+1425 = 4284")

@@ -69,15 +69,21 @@ def test_workbook_rows_are_every_difference_since_the_submission(december):
     assert list(top[-1]) == ["Indicator (NI number and title)", "What changed", "At submission (30/05/08)", "As at 19/12/08", "Date", "Reason", "Source"]
     lines = [r for r in rows if r[1]]
     headings = [r[0] for r in rows if not r[1]]
+    # the sources the Source column numbers are listed by title after the lines
+    start = headings.index("SOURCES")
+    assert headings[start + 1].startswith("1. Kent County Council, County Council 15 May 2008")
+    assert headings[start + 2].startswith("2. Illustrative later history")
+    headings = headings[:start]
     assert [(r[0].split(" ")[0] + " " + r[0].split(" ")[1], r[1]) for r in lines] == EXPECTED
     assert headings == ["ECONOMIC SUCCESS", "IMPROVED HEALTH, CARE & WELLBEING", "ENVIRONMENTAL EXCELLENCE", "STRONGER & SAFER COMMUNITIES", "ENJOYING LIFE", "HIGH QUALITY HOMES"]
     by_key = {(r[0].split(" ")[1], r[1]): r for r in lines}
     assert by_key[("120", "designation 10/11 (All persons)")][2:] == (
         "not designated", "designated (illustrative)", "27/06/08",
-        "Designated for the Performance Reward Grant when the agreement was approved", "illustrative-history",
-    )
+        "Designated for the Performance Reward Grant when the agreement was approved", 2,
+    )  # a source is named by its number in the schedule's list of sources, by title (no ids)
     changed = by_key[("197", "target 10/11")]
-    assert changed[2:5] == ("265 (+15%) (illustrative)", "265 (+15.7%): 5% per annum cumulative (illustrative)", "12/12/08")
+    # the old value is the county report's own figure (its negotiating note dropped): not marked
+    assert changed[2:5] == ("265 (+15%)", "265 (+15.7%): 5% per annum cumulative (illustrative)", "12/12/08")
     assert changed[5] == "Changed at the refresh: Kent and GOSE agreed the cumulative option discussed in May"
     place = by_key[("3", "baseline")]
     assert place[2] == "Cannot be set until Place Based Survey conducted (Sept 08)"
@@ -101,6 +107,12 @@ def test_word_schedule_has_the_same_lines(december):
     assert any(t.endswith("as at 19 December 2008: 23 lines.") for t in texts)
     assert any(t.startswith("Illustrative: values marked (illustrative)") for t in texts)
     assert document.core_properties.title == "Kent Agreement 2: refresh schedule"
+    # Sources by their titles, numbered as the Source column names them; no source ids.
+    sources = texts[texts.index("Sources") + 1:]
+    assert sources[0].startswith("1. Kent County Council, County Council 15 May 2008")
+    assert sources[1].startswith("2. Illustrative later history, May to December 2008")
+    assert {r[6] for r in lines} <= {"1", "2"}
+    assert not any("seed" in t or "illustrative-" in t for t in texts + [c for r in body for c in r])
 
 
 def test_the_refreshed_build_regenerates_the_submission(december):
@@ -126,7 +138,7 @@ def test_restricted_changes_go_only_to_a_part2_copy(data_copy, tmp_path):
         with zipfile.ZipFile(path) as archive:
             assert not any(MARKER in archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     _, rows = sheet_rows(part2)
-    assert ("NI 191 Residual household waste per household", "commentary", None, f"Note {MARKER}", "01/07/08", None, "seed-003") in rows
+    assert ("NI 191 Residual household waste per household", "commentary", None, f"Note {MARKER}", "01/07/08", None, 1) in rows
     assert "Restricted (Part 2)" in "".join(p.text for p in Document(part2.with_suffix(".docx")).sections[0].header.paragraphs)
 
 

@@ -58,6 +58,13 @@ class Partner:
     date: dt.date
     source: str
     where: Where
+    # Expected to sign up to at least one indicator (a statutory partner under the duty to
+    # co-operate); None when partners.csv has no `expected` column: then every statutory one is.
+    expected: bool | None = None
+
+    @property
+    def expected_to_sign(self) -> bool:
+        return self.statutory if self.expected is None else self.expected
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,9 @@ class PlanEntry:
     local_partners: str
     source: str
     where: Where
+    # The reason waits on a countywide figure (a survey, guidance): once the countywide
+    # baseline is set after this row, the plan says so instead of still waiting.
+    pending: bool = False
 
 
 DEFAULT_MARKINGS = {"part1": "Part 1 - Public", "part2": "Part 2 - Private"}  # where agreement.yaml names none
@@ -267,6 +277,18 @@ class Agreement:
 
     def entry(self, vocabulary: str, code: str) -> Code | None:
         return next((e for e in getattr(self, vocabulary) if e.code == code), None)
+
+    def words(self, vocabulary: str, code: str, day: dt.date) -> tuple[str, str]:
+        """(label, short) of a code as a document dated `day` words it: an entry's `wording`
+        list rewords it from each date on (after a deadline has passed, say)."""
+        entry = self.entry(vocabulary, code)
+        if entry is None:
+            return code, code
+        label, short = entry.label, entry.get("short", entry.label)
+        for later in entry.get("wording") or []:
+            if later["from"] <= day:
+                label, short = later.get("label", label), later.get("short", short)
+        return label, short
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import model
 from ..errors import DataError, Problem, problem
-from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, CONTACT_KEYS, FACT_KEYS, OPTIONAL_TABLES, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, TABLES, VOCABULARIES, Column
+from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, CONTACT_KEYS, FACT_KEYS, OPTIONAL_TABLES, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, TABLES, VOCABULARIES, WORDING_KEYS, Column
 from .tables import Row, find_table, read_table
 from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
@@ -329,8 +329,33 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
             problems.append(problem(display, line, f"{key}.code", f"'{code}' appears twice (allowed: each code once)"))
         seen.add(code)
         extra = {k: v for k, v in item.items() if k not in ("code", "label")}
+        if "wording" in item:
+            extra["wording"] = _wording(item, f"{key}.wording", display, problems)
         out.append(model.Code(str(code), str(label), extra))
     return out
+
+
+def _wording(item: LineDict, name: str, display: str, problems: list[Problem]) -> list[dict]:
+    """An entry's later wordings, each from its date on (a status that speaks of a deadline
+    reads differently once the deadline has passed), sorted by date."""
+    allowed = "a list of mappings with from: YYYY-MM-DD and label and/or short"
+    items = item["wording"]
+    if not isinstance(items, LineList):
+        problems.append(problem(display, line_of(item, "wording"), name, f"must be a list (allowed: {allowed})"))
+        return []
+    out = []
+    for index, entry in enumerate(items):
+        line = line_of(items, index)
+        if not isinstance(entry, LineDict) or "from" not in entry or not ({"label", "short"} & set(entry)):
+            problems.append(problem(display, line, name, f"entry needs from and a label or short (allowed: {allowed})"))
+            continue
+        _unknown_keys(entry, WORDING_KEYS, display, name, problems)
+        day, error = parse_date(str(entry["from"]))
+        if error:
+            problems.append(problem(display, line_of(entry, "from"), f"{name}.from", error))
+            continue
+        out.append({"from": day, **{k: str(v) for k, v in entry.items() if k in ("label", "short")}})
+    return sorted(out, key=lambda w: w["from"])
 
 
 def _unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:
@@ -358,7 +383,8 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
     with_defaults("targets", {"designated": False, "reason": "", "number": None, "unit": "", "better": ""})
     with_defaults("statuses", {"commentary": "", "restricted": False, "reason": ""})
     with_defaults("relevance", {"note": ""})
-    with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "actions": "", "local_partners": ""})
+    with_defaults("partners", {"expected": None})
+    with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "pending": False, "actions": "", "local_partners": ""})
     sources = {s.source: s for s in (model.Source(r["source"], r["title"], r["date"], r["illustrative"]) for r in typed["sources"])}
     return model.DataSet(
         agreement=agreement,

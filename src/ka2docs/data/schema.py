@@ -79,11 +79,12 @@ SCHEMA: dict[str, Table] = {
         "the sign-up matrix (one row each), the submission's partner cell, `ka2docs signups`",
         _columns(
             ("partner:text", "the partner's name as every document prints it"),
-            ("statutory:yesno", "`yes` for a body the 2007 Act names as a duty-to-cooperate partner: the matrix chases one signed to nothing"),
+            ("statutory:yesno", "`yes` for a body the 2007 Act names as a duty-to-cooperate partner"),
             DATE,
             SOURCE,
+            ("?expected:yesno~", "`yes` for a statutory partner the office expects to sign up: the matrix chases one signed to nothing; blank: `no`; without the column every statutory partner is expected"),
         ),
-        ("partner,statutory,date,source", "Jobcentre Plus,yes,2008-05-01,seed-003"),
+        ("partner,statutory,date,source,expected", "Jobcentre Plus,yes,2008-05-01,seed-003,yes"),
     ),
     "districts": Table(
         "one district council of a two-tier area, a member of a partner group that signs up on its behalf",
@@ -108,7 +109,7 @@ SCHEMA: dict[str, Table] = {
             ("ni:ni", "an indicator of indicators.csv, in the agreement on `date`"),
             ("partner:partner", "a partner of partners.csv"),
             ("role:role", "a `code` of agreement.yaml's `roles`; a role with `signed: false` ends an earlier sign-up"),
-            ("?detail:text~", "a qualifier printed after the partner's name in brackets (a unit of the partner)"),
+            ("?detail:text~", "a qualifier printed after the partner's name in brackets (a unit of the partner); one that names the partner itself ('Statutory agencies comprising ...') is printed alone"),
             REASON,
             SOURCE,
         ),
@@ -213,8 +214,9 @@ SCHEMA: dict[str, Table] = {
             ("?actions:text~", "local actions, separated by '; '"),
             ("?local_partners:text~", "local partners, separated by '; '"),
             SOURCE,
+            ("?pending:yesno~", "`yes` when the reason waits on a countywide figure (a survey): once the countywide baseline is set, the plan says so instead"),
         ),
-        ("date,district,ni,local_target,no_target_reason,actions,local_partners,source", "2008-10-06,Ashford,161,,Data cannot be disaggregated to district level,Signpost residents to courses,Adult Education,illustrative-local-action-plans"),
+        ("date,district,ni,local_target,no_target_reason,actions,local_partners,source,pending", "2008-10-06,Ashford,161,,Data cannot be disaggregated to district level,Signpost residents to courses,Adult Education,illustrative-local-action-plans,no"),
         optional=True,
     ),
 }
@@ -285,6 +287,7 @@ VOCABULARIES: dict[str, dict[str, Key]] = {
         "code": Key("the value of statuses.csv `status`; narratives write `{{ counts['CODE'] }}`", True, "agreed"),
         "label": Key("the status's row of the position table", True, "Baseline / Targets agreed with GOSE"),
         "short": Key("the words of the submission's Status column, bulletins and `changes`; default: the code", False, "Agreed with GOSE"),
+        "wording": Key("later words for the status, each `{from: YYYY-MM-DD, label, short}` from its date on (once a deadline has passed)", False, "[{from: 2008-05-31, short: To be agreed at the refresh}]"),
     },
     "roles": {
         "code": Key("the value of signups.csv `role`; `lead` is required (the lead partner, marked '*')", True, "lead"),
@@ -310,6 +313,7 @@ REWARD: dict[str, Key] = {
     "area_share": Key("the area's usual share of a national figure, as a fraction: `{{ reward.share }}`; `{{ reward.estimate }}` is pot x share", False, "0.02"),
     "share_basis": Key("where the share comes from, in words", False),
     "previous_agreement_total": Key("the reward of the previous agreement in pounds: `{{ reward.previous_total }}`", False, "36000000"),
+    "estimate_range": Key("the range a report gives for the area's reward, [low, high] in pounds: `{{ reward.range }}` ('between £6m - £8m')", False, "[6000000, 8000000]"),
     "source": Key("the paper the figures come from", False, "seed-003"),
 }
 
@@ -332,6 +336,7 @@ FACT_KEYS = set(FACTS)
 REQUIRED_FACTS = {key for key, spec in FACTS.items() if spec.required}
 REFRESH_KEYS = set(REFRESH)
 REWARD_KEYS = set(REWARD)
+WORDING_KEYS = {"from", "label", "short"}
 
 
 # --- reports/*.yaml: one committee report's narrative -------------------------------

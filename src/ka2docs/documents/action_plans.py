@@ -14,7 +14,7 @@ from .. import model
 from ..errors import DataError, problem
 from ..history import IndicatorPosition, Position
 from ..layout import docx
-from .context import ILLUSTRATIVE_NOTE, long_date, marker
+from .context import ILLUSTRATIVE_NOTE, long_date, marker, short_date
 from .document import Document
 
 KIND = "local-action-plan"
@@ -61,14 +61,23 @@ def countywide_target(now: Position, indicator: IndicatorPosition, mark) -> str:
         return "\n".join(parts)
     status = indicator.status
     if status:
-        short = now.agreement.entry("statuses", status.status)
-        return mark(f"Not yet set ({short.get('short', short.label) if short else status.status})", status)
+        words = now.agreement.words("statuses", status.status, now.as_at)[1]  # in the words of the plan's date
+        return mark(f"Not yet set ({words})", status)
     return "Not yet set"
 
 
-def local_target(entry: model.PlanEntry, mark) -> str:
+def answered_on(now: Position, indicator: IndicatorPosition, entry: model.PlanEntry):
+    """The date the countywide baseline was set, for a plan row that waits on it; else None:
+    a reason the data has since answered is not shown as pending."""
+    return now.baseline_set_on(indicator.ni) if entry.pending else None
+
+
+def local_target(entry: model.PlanEntry, mark, answered=None) -> str:
+    """The local target, or why there is none; `answered`: the date the countywide figure it waited on came."""
     if entry.local_target:
         return mark(entry.local_target, entry)
+    if answered:
+        return mark(f"No local target yet: the countywide baseline was set on {short_date(answered)}; the local target is to be agreed", entry)
     if entry.no_target_reason:
         return mark(f"No local target: {entry.no_target_reason}", entry)
     return mark("No local target yet", entry)
@@ -115,7 +124,7 @@ def annex_blocks(position: Position, district: str) -> list[dict]:
                 [
                     f"NI {i.ni} {i.title}",
                     countywide_target(now, i, mark),
-                    local_target(e, mark),
+                    local_target(e, mark, answered_on(now, i, e)),
                     mark(e.actions, e) or "None recorded yet",
                     mark(e.local_partners, e) or "None recorded yet",
                 ]
@@ -127,7 +136,10 @@ def annex_blocks(position: Position, district: str) -> list[dict]:
 
 def _summary(now: Position, chosen) -> str:
     with_target = sum(1 for _, e in chosen if e.local_target)
-    reasons = Counter(e.no_target_reason or "reason not yet recorded" for _, e in chosen if not e.local_target)
+    reasons = Counter(
+        "countywide baseline now set, local target to be agreed" if answered_on(now, i, e) else (e.no_target_reason or "reason not yet recorded")
+        for i, e in chosen if not e.local_target
+    )
     text = (
         f"The Local Strategic Partnership has chosen {len(chosen)} of the {len(now.indicators)} indicators "
         f"in {now.agreement.name}: {with_target} with a local target"
@@ -143,9 +155,8 @@ def context(now: Position, district: model.District) -> dict:
     title = f"{agreement.name}: Local Action Plan for {district.district}"
     return {
         "title": title,
-        # The plain template's page header: a plan is public, so it names the document instead.
-        "classification_label": f"{agreement.name} - Local Action Plan",
-        "footer": f"{district.district} - position as at {long_date(now.as_at)}",
+        "classification_label": agreement.marking("part1"),  # a plan is public: the Part 1 marking
+        "footer": f"{title} - position as at {long_date(now.as_at)}",
         "body": [{"kind": "heading", "level": 1, "text": title}, *annex_blocks(now, district.district)],
         "properties": {
             "title": title,
@@ -157,5 +168,9 @@ def context(now: Position, district: model.District) -> dict:
 
 
 def documents(now: Position) -> list:
-    """One Local Action Plan per district known as at the date, each in its own file."""
-    return [Document(f"{FOLDER}/{slug(d.district)}", KIND, TEMPLATE, context(now, d), docx.render) for d in districts(now)]
+    """One Local Action Plan per district whose LSP has chosen indicators by the date, each in
+    its own file: a plan with nothing chosen yet is not a plan anyone would send."""
+    return [
+        Document(f"{FOLDER}/{slug(d.district)}", KIND, TEMPLATE, context(now, d), docx.render)
+        for d in districts(now) if now.plan_rows(d.district)
+    ]

@@ -59,38 +59,108 @@ def money(amount: float) -> str:
     return f"£{amount / 1e6:.1f}m".replace(".0m", "m")
 
 
+def _range(bounds, estimate: float) -> str:
+    """'between £6m - £8m' as the county report writes it; 'about £6.8m' where the data gives no range."""
+    if isinstance(bounds, (list, tuple)) and len(bounds) == 2:
+        low, high = (float(b) for b in bounds)
+        return f"between {money(low)} - {money(high)}"
+    return f"about {money(estimate)}"
+
+
+def partner_name(signup) -> str:
+    """A partner as the seed writes it: a qualifier that already names the partner ('Statutory
+    agencies comprising Kent Children's Trust') stands alone, any other follows in brackets."""
+    if not signup.detail:
+        return signup.partner
+    if signup.partner.lower() in signup.detail.lower():
+        return signup.detail
+    return f"{signup.partner} ({signup.detail})"
+
+
 def partners_text(position: Position, indicator: IndicatorPosition) -> str:
-    """'Lead: X* / Statutory Partners: ... / Non Statutory Partners: ...' as the template shows it."""
-    lines = []
+    """'Lead: X* / Statutory Partners: ... / Non Statutory Partners: ...' as the template shows it.
+
+    An indicator nobody has signed up to yet shows the template's empty labels on one line.
+    """
+    lines, headings = [], []
     for role in position.agreement.roles:
         if role.get("signed", True) is False:
             continue
-        signed = indicator.partners(role.code)
-        names = [s.partner + (f" ({s.detail})" if s.detail else "") + ("*" if role.code == "lead" else "") for s in signed]
+        names: list[str] = []
+        for signup in indicator.partners(role.code):
+            name = partner_name(signup)
+            if role.code == "lead" and "*" not in signup.detail:  # a detail may carry the seed's star where it stands
+                name += "*"
+            if name not in names:  # two partners the seed names as one group ('A/B*') print once
+                names.append(name)
         heading = role.get("heading", role.label + ":")
+        headings.append(heading)
         if names or role.code == "lead":
             lines.append(f"{heading} {', '.join(names)}".rstrip())
+    if not indicator.signups:
+        return " ".join(headings)
     return "\n".join(lines)
 
 
 def value_rows(position: Position, indicator: IndicatorPosition, mark) -> list[dict]:
-    """One row per measure: baseline, one target per year, and any whole-period target."""
+    """One row per measure: baseline, one target per year, and any whole-period target.
+
+    A value is marked illustrative by where the value itself came from, and a designated
+    target's '*' by where the designation came from (history keeps both apart).
+    """
+    data = position.data
     years = position.agreement.years
     measures = indicator.measures or [""]
     rows = []
     for measure in measures:
         def cell(year: str, measure: str = measure) -> str:
             record = indicator.values.get((measure, year))
-            return mark(record.value, record) if record else ""
+            return mark(record.value, indicator.value_sources.get((measure, year), record.source)) if record else ""
 
+        def star(year: str, measure: str = measure) -> str:
+            record = indicator.values.get((measure, year))
+            if not (record and record.designated):
+                return ""
+            return marked("*", data.is_illustrative(indicator.designation_sources.get((measure, year), record.source)))
+
+        stars = {year: star(year) for year in [*years, "all"]}
         rows.append({
             "measure": measure,
             "baseline": cell("baseline"),
             "targets": [cell(y) for y in years],
             "period": cell("all"),
-            "designated": "*" if any(v.designated for (m, _), v in indicator.values.items() if m == measure) else "",
+            "target_stars": [stars[y] for y in years],
+            "period_star": stars["all"],
+            "designated": next((v for v in stars.values() if v), ""),
         })
     return rows
+
+
+def indicator_title(position: Position, indicator: IndicatorPosition) -> str:
+    """'NI 159 Supply of ... (proposed to replace NI 170)': until the submission the switch is
+    Kent's proposal, as the draft template words it; from the submission on it is the set."""
+    text = f"NI {indicator.ni} {indicator.title}"
+    if not indicator.replaces:
+        return text
+    submitted = position.agreement.facts.get("submission_deadline")
+    proposed = submitted is not None and position.as_at < submitted
+    return text + (f" (proposed to replace NI {indicator.replaces})" if proposed else f" (replaces NI {indicator.replaces})")
+
+
+def status_words(position: Position, status, part2: bool = False) -> tuple[str, str]:
+    """(status, commentary) as a document dated position.as_at prints them: the status in that
+    date's words, a commentary older than the document followed by its own date."""
+    if not status:
+        return "", ""
+    mark = marker(position)
+    short = position.agreement.words("statuses", status.status, position.as_at)[1]
+    commentary = ""
+    if status.commentary and (part2 or not status.restricted):
+        commentary = status.commentary
+        if status.date < position.as_at:
+            commentary += f" ({short_date(status.date)})"
+        commentary = mark(commentary, status)
+    return mark(short, status), commentary
 
 
 def submission(position: Position, part2: bool = False) -> dict:
@@ -100,21 +170,13 @@ def submission(position: Position, part2: bool = False) -> dict:
     mark = marker(position)
 
     def indicator_rows(indicator: IndicatorPosition) -> list[dict]:
+        # What depends on the indicator's own rows only; the date's wording is added in rows_for.
         rows = []
-        status = indicator.status
-        commentary = ""
-        if status and (part2 or not status.restricted):
-            commentary = mark(status.commentary, status) if status.commentary else ""
-        status_text = mark(agreement.entry("statuses", status.status).get("short", status.status), status) if status else ""
         for n, values in enumerate(value_rows(position, indicator, mark)):
-            first = n == 0
             rows.append({
                 "ni": indicator.ni,
-                "indicator": f"NI {indicator.ni} {indicator.title}" + (f" (replaces NI {indicator.replaces})" if indicator.replaces else ""),
                 **values,
-                "partners": partners_text(position, indicator) if first else "",
-                "status": status_text if first else "",
-                "commentary": commentary if first else "",
+                "partners": partners_text(position, indicator) if n == 0 else "",
                 "illustrative": position.illustrative(indicator.records()),
             })
         return rows
@@ -122,11 +184,22 @@ def submission(position: Position, part2: bool = False) -> dict:
     def rows_for(indicators: list[IndicatorPosition]) -> list[dict]:
         # An indicator's rows depend on its own rows and the data set only: worked out once for
         # every date it is the same on (bulletins repeat most), copied so no two contexts share a list.
-        rows, key = [], ("submission rows", part2)
+        rows, key = [], "submission rows"
         for indicator in indicators:
             if key not in indicator.worked_out:
                 indicator.worked_out[key] = indicator_rows(indicator)
-            rows += [{**row, "targets": list(row["targets"])} for row in indicator.worked_out[key]]
+            status, commentary = status_words(position, indicator.status, part2)
+            title = indicator_title(position, indicator)
+            for n, row in enumerate(indicator.worked_out[key]):
+                first = n == 0
+                rows.append({
+                    **row,
+                    "targets": list(row["targets"]),
+                    "target_stars": list(row["target_stars"]),
+                    "indicator": title,
+                    "status": status if first else "",
+                    "commentary": commentary if first else "",
+                })
         return rows
 
     groups = [{"heading": heading(group), "rows": rows_for(inds)} for group, inds in position.groups()]
@@ -141,6 +214,7 @@ def submission(position: Position, part2: bool = False) -> dict:
         "groups": groups,
         "illustrative_note": ILLUSTRATIVE_NOTE if illustrative else "",
         "part2": part2,
+        "classification_label": agreement.marking("part2" if part2 else "part1"),
     }
 
 
@@ -178,6 +252,7 @@ def figures(position: Position) -> dict:
             "national_pot": money(pot),
             "share": f"{share * 100:g}%",
             "estimate": money(pot * share),
+            "range": _range(reward.get("estimate_range"), pot * share),
             "previous_total": money(float(reward.get("previous_agreement_total") or 0)),
         },
         "themes": len(position.by_theme()),

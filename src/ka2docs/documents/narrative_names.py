@@ -46,7 +46,7 @@ DESCRIPTIONS = {
     "previous": "the date a changes table compares with by default (the council's previous report, or the submission)",
 }
 PARTS = {
-    "reward": {"national_pot": "the national pot", "share": "the area's share of it", "estimate": "the area's likely grant", "previous_total": "what the previous agreement paid"},
+    "reward": {"national_pot": "the national pot", "share": "the area's share of it", "estimate": "the area's likely grant", "range": "the range a report gives for it (between £6m - £8m)", "previous_total": "what the previous agreement paid"},
     "refresh": {
         "label": "its name", "date": "when it began", "submitted": "the submission it compares with",
         "changes": "lines in the refresh schedule as at the report's date", "indicators": "indicators added or removed",

@@ -41,6 +41,10 @@ def documents(now: Position) -> list[Document]:
 def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list[Change], classification: str) -> dict:
     agreement = data.agreement
     groups = change_groups(data, refresh["submitted"], as_at, changes)
+    # Sources are shown by their titles, listed once; a row names its source by that list's number.
+    used = sorted(({c.source for c in changes} | {c.old_source for c in changes}) - {""}, key=lambda s: (data.sources[s].date if s in data.sources else as_at, s))
+    number = {s: str(n) for n, s in enumerate(used, start=1)}
+    groups = [{**g, "rows": [{**r, "source": number.get(r["source"], "")} for r in g["rows"]]} for g in groups]
     illustrative = any(r["illustrative"] for g in groups for r in g["rows"])
     label = refresh.get("label") or "Refresh"
     title = f"{agreement.name}: refresh schedule"
@@ -48,7 +52,6 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
         f"{label}: every baseline, target, designation, status and sign-up that differs between the submission of "
         f"{context.long_date(refresh['submitted'])} and the position as at {context.long_date(as_at)}"
     )
-    used = sorted(({c.source for c in changes} | {c.old_source for c in changes}) - {""})
     sender = agreement.office
     ctx = {
         "title": title,
@@ -60,7 +63,7 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
         "groups": groups,
         "count": sum(len(g["rows"]) for g in groups),
         "illustrative_note": context.ILLUSTRATIVE_NOTE if illustrative else "",
-        "sources": [f"{s}: {data.sources[s].title if s in data.sources else s}" for s in used],
+        "sources": [f"{number[s]}. {data.sources[s].title if s in data.sources else s}" for s in used],
         "classification_label": agreement.marking(classification),
         "footer": f"{title}, as at {context.long_date(as_at)}",
     }
@@ -133,5 +136,5 @@ def _body(ctx: dict) -> list[dict]:
     else:
         body.append({"kind": "paragraph", "text": "Nothing differs from the submission."})
     if ctx["sources"]:
-        body += [{"kind": "heading", "level": 2, "text": "Sources"}, {"kind": "bullets", "items": ctx["sources"]}]
+        body += [{"kind": "heading", "level": 2, "text": "Sources"}, *({"kind": "paragraph", "text": item} for item in ctx["sources"])]
     return body

@@ -228,7 +228,11 @@ class _Layout:
         return [{"kind": "table", "columns": ["Position on target-setting", "Indicators"], "rows": rows, "widths": [width - 4.0, 4.0], "emphasis_rows": emphasis}]
 
     def submission(self, width: float) -> list[dict]:
-        """The draft submission template (the same context as the GOSE spreadsheet), one row per indicator."""
+        """The draft submission template (the same context as the GOSE spreadsheet), one row per indicator.
+
+        A block whose rows all share one status and note (the DCSF block) says them once
+        under its heading and lists only what differs, a line a row.
+        """
         ctx = context.submission(self.now, part2=self.report.classification == "part2")
         years = ctx["years"]
         columns = [
@@ -238,34 +242,45 @@ class _Layout:
         blocks: list[dict] = []
         if ctx["illustrative_note"]:
             blocks.append({"kind": "paragraph", "text": ctx["illustrative_note"], "style": "Caption"})
+        full_rows: list[list[str]] = []
         for (code, _), group in zip(self.now.groups(), ctx["groups"]):
             indicators = _by_indicator(group["rows"])
             # A set's `note` (agreement.yaml) is said once, under its heading, in place of the
             # same commentary on each of its rows; other commentary stays on its row.
             is_set = any(code is s for s in self.now.agreement.sets)  # the negotiated set comes by theme
             shared = str(code.get("note") or "").strip() if is_set else ""
-            blocks.append({"kind": "heading", "level": 2, "text": group["heading"]})
+            blocks.append({"kind": "heading", "level": 2, "text": group["heading"], "keep_with_next": True})
             if shared:
                 blocks.append({"kind": "paragraph", "text": shared, "keep_with_next": True})
+            if shared and _shared(indicators):
+                # Every row says the note and nothing else: one line a row, indicator and partners.
+                rows = [[lines[0]["indicator"], lines[0]["partners"]] for lines in indicators]
+                blocks.append({"kind": "table", "columns": [columns[0], columns[-2]], "rows": rows, "split_rows": True, "compact": True})
+                continue
             rows = []
             for lines in indicators:
                 first = lines[0]
                 status = f"**{first['status']}**" if first["status"] else ""
-                commentary = "" if shared and first["commentary"] == shared else first["commentary"]
+                # the set's note, whatever date it is shown with, is said under the heading
+                commentary = "" if shared and first["commentary"].startswith(shared) else first["commentary"]
                 rows.append([
                     first["indicator"],
                     _measures(lines, lambda r: r["baseline"]),
-                    *[_measures(lines, lambda r, n=n: r["targets"][n] + (" *" if r["designated"] and r["targets"][n] else "")) for n in range(len(years))],
-                    _measures(lines, lambda r: r["period"] + (" *" if r["designated"] and r["period"] else "")),
+                    *[_measures(lines, lambda r, n=n: _starred(r["targets"][n], r["target_stars"][n])) for n in range(len(years))],
+                    _measures(lines, lambda r: _starred(r["period"], r["period_star"])),
                     first["partners"],
                     "\n".join(t for t in (status, commentary) if t),
                 ])
-            blocks.append({"kind": "table", "columns": columns, "rows": rows})
-        # One set of widths for every table of the appendix, shared out by how much each column holds.
-        widths = _widths(columns, [row for b in blocks if b["kind"] == "table" for row in b["rows"]], width)
+            full_rows += rows
+            # Rows may run on to the next page: a tall row kept whole leaves the page before half empty.
+            blocks.append({"kind": "table", "columns": columns, "rows": rows, "split_rows": True})
+        # One set of widths for every full table of the appendix, shared out by how much each column holds;
+        # the indicator's title never narrower than a third of its length a line (no title on twelve lines).
+        widths = _widths(columns, full_rows, width, firsts={0: 4.4})
+        compact = [width - 8.0, 8.0]
         for block in blocks:
             if block["kind"] == "table":
-                block["widths"] = widths
+                block["widths"] = compact if block.pop("compact", False) else widths
         return blocks
 
     def relevance(self, width: float) -> list[dict]:
@@ -309,6 +324,19 @@ def _by_indicator(rows: list[dict]) -> list[list[dict]]:
     return grouped
 
 
+def _shared(indicators: list[list[dict]]) -> bool:
+    """Every row of a block has the same status and note and no figures (the DCSF block)."""
+    if len(indicators) < 2:
+        return False
+    said = {(lines[0]["status"], lines[0]["commentary"]) for lines in indicators}
+    empty = all(not (r["baseline"] or r["period"] or any(r["targets"])) for lines in indicators for r in lines)
+    return len(said) == 1 and empty
+
+
+def _starred(value: str, star: str) -> str:
+    return f"{value} {star}" if value and star else value
+
+
 def _measures(lines: list[dict], value) -> str:
     """One cell for all of an indicator's measures: 'Male: 656' on a line each."""
     parts = []
@@ -319,7 +347,7 @@ def _measures(lines: list[dict], value) -> str:
     return "\n".join(parts)
 
 
-def _widths(columns: list[str], rows: list[list[str]], total: float, narrowest: float = 2.4, step: float = 0.1) -> list[float]:
+def _widths(columns: list[str], rows: list[list[str]], total: float, narrowest: float = 2.4, step: float = 0.1, firsts: dict | None = None) -> list[float]:
     """Column widths in cm that keep the table's rows short, none narrower than `narrowest`.
 
     Rows may not split across pages, so a tall row wastes the rest of a page. Starting
@@ -334,10 +362,10 @@ def _widths(columns: list[str], rows: list[list[str]], total: float, narrowest: 
         per_line = max(1.0, (width - 0.25) * 5.5 - 2.5)  # cell padding; words wrap before the edge
         return sum(max(1.0, length / per_line) for length in lengths)
 
-    widths = [narrowest] * len(columns)
-    counts = [[lines(row[n], narrowest) for row in cells] for n in range(len(columns))]  # counts[column][row]
+    widths = [max(narrowest, (firsts or {}).get(n, 0)) for n in range(len(columns))]  # firsts: a column's own least width
+    counts = [[lines(row[n], widths[n]) for row in cells] for n in range(len(columns))]  # counts[column][row]
     # wider[column][row]: the lines one step wider; only the column that widened needs them again.
-    wider = [[lines(row[n], narrowest + step) for row in cells] for n in range(len(columns))]
+    wider = [[lines(row[n], widths[n] + step) for row in cells] for n in range(len(columns))]
     for _ in range(max(0, round((total - sum(widths)) / step))):
         # A wider column lowers only the rows whose tallest cell it holds (the first, on a tie), at most to their next tallest.
         tallest, lowered = [], [[] for _ in columns]

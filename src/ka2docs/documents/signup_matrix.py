@@ -24,7 +24,7 @@ TEMPLATE = "xlsx/matrix.xlsx"
 GAPS = {
     "no-lead": ("No lead", "Every indicator needs at least one lead partner to answer for its target."),
     "no-statutory": ("No statutory partner", "No partner with a statutory duty to co-operate (and to have regard to the target) has signed up to it."),
-    "signed-to-nothing": ("Statutory partner signed to nothing", "A statutory partner has a duty to co-operate in delivering the agreement but has not signed up to any target."),
+    "signed-to-nothing": ("Statutory partner signed to nothing", "A statutory partner expected to sign up has a duty to co-operate in delivering the agreement but has not signed up to any target."),
     "no-signups": ("No sign-ups yet", "No partner has signed up yet. For information: the lead and statutory partner checks apply to the {main} only."),
 }
 
@@ -81,7 +81,8 @@ def gaps(now: Position) -> list[Gap]:
     """Gaps to chase (indicators in the submission's order, then partners), then those listed for information."""
     found = [g for i in now.indicators for g in indicator_gaps(now, i)]
     signed = {s.partner for i in now.indicators for s in i.signups}
-    found += [Gap("signed-to-nothing", None, p.partner) for p in partners(now) if p.statutory and p.partner not in signed]
+    # Only partners the data expects to sign (partners.csv `expected`), not every body of a statutory kind.
+    found += [Gap("signed-to-nothing", None, p.partner) for p in partners(now) if p.expected_to_sign and p.partner not in signed]
     return [g for g in found if g.to_chase] + [g for g in found if not g.to_chase]
 
 
@@ -176,7 +177,7 @@ def _legend(now: Position) -> list[dict]:
     roles = signed_roles(now.agreement)
     lines = [{"text": "Legend", "gap": False}]
     lines += [{"text": f"{r.label}: signed up as {r.get('heading', r.label).rstrip(':').lower()}", "gap": False} for r in roles]
-    lines.append({"text": "Shaded: a gap to chase (an indicator with no lead or no statutory partner, or a statutory partner signed to nothing)", "gap": True})
+    lines.append({"text": "Shaded: a gap to chase (an indicator with no lead or no statutory partner, or a statutory partner expected to sign up who has signed to nothing)", "gap": True})
     return lines
 
 

@@ -110,8 +110,8 @@ def _status_change(out, agreement, old, new) -> None:
     o, n = (old.status if old else None), new.status
     if n is None or (o and (o.status, o.commentary) == (n.status, n.commentary)):
         return
-    old_text = agreement.entry("statuses", o.status).get("short", o.status) if o else ""
-    new_text = agreement.entry("statuses", n.status).get("short", n.status)
+    old_text = agreement.words("statuses", o.status, o.date)[1] if o else ""  # each in the words of its own date
+    new_text = agreement.words("statuses", n.status, n.date)[1]
     if o and o.status == n.status:
         old_text, new_text = o.commentary, n.commentary
     old_restricted = bool(o and o.restricted) and not n.restricted
@@ -126,7 +126,7 @@ def _value_changes(out, old, new, data, as_at) -> None:
         measure, year = key
         item = f"{measure}, {year}" if measure else year
         kind = "baseline" if year == "baseline" else "target"
-        old_source = o.source if o else ""
+        old_source = old.value_sources.get(key, o.source) if o else ""  # where the old value itself came from
         if (o.value if o else "") != (n.value if n else ""):
             record = n or latest(data.targets, as_at, lambda r: (r.ni, r.measure, r.year))[(new.ni, *key)]  # the withdrawal
             out.append(Change(record.date, new.ni, kind, item, o.value if o else "", n.value if n else "", record.reason, record.source, old_source=old_source))

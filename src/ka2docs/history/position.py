@@ -27,6 +27,11 @@ class IndicatorPosition:
     values: dict[tuple[str, str], model.TargetValue] = field(default_factory=dict)
     status: model.StatusRecord | None = None
     signups: list[model.Signup] = field(default_factory=list)
+    # Where each cell's value and its designation first came from (see _provenance): a later
+    # row that only repeats a real paper's value, or only designates it, does not make the
+    # value illustrative, and an illustrative designation is one even on a real value.
+    value_sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    designation_sources: dict[tuple[str, str], str] = field(default_factory=dict)
     # What documents work out from this indicator alone (context.submission's rows), kept with it:
     # all the dates on which it has the same rows share this object (see _position).
     worked_out: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -140,6 +145,14 @@ class Position:
     def relevance(self, district: str) -> dict[int, model.Relevance]:
         return latest((r for r in self.data.relevance if r.district == district), self.as_at, lambda r: r.ni)
 
+    def baseline_set_on(self, ni: int) -> dt.date | None:
+        """The date the countywide baseline last changed from the first one recorded (a survey's
+        result arrived, say), or None while it is still the first."""
+        rows = [r for r in self.data.targets if r.ni == ni and r.year == "baseline" and r.date <= self.as_at]
+        rows.sort(key=lambda r: r.date)
+        changed = [r for r in rows if r.value != rows[0].value]
+        return changed[-1].date if changed else None
+
     def events_ahead(self) -> list[model.Event]:
         """Key dates after this one, soonest first."""
         return sorted((e for e in self.data.events if e.date > self.as_at), key=lambda e: e.date)
@@ -197,6 +210,7 @@ def _indicator(data: model.DataSet, as_at: dt.date, changes: list, targets: list
     indicator = IndicatorPosition(c.ni, c.title, c.set, c.theme, c.order or 0, c.replaces, c)
     values = latest(targets, as_at, lambda r: (r.measure, r.year))
     indicator.values = dict(sorted(((k, v) for k, v in values.items() if v.value), key=lambda kv: (kv[1].where.file, kv[1].where.line)))
+    indicator.value_sources, indicator.designation_sources = _provenance(targets)
     indicator.status = statuses[-1] if statuses else None
     signed_roles = {r.code for r in data.agreement.roles if r.get("signed", True) is not False}
     role_order = {r.code: n for n, r in enumerate(data.agreement.roles)}
@@ -204,3 +218,25 @@ def _indicator(data: model.DataSet, as_at: dt.date, changes: list, targets: list
     signed = [s for s in latest(signups, as_at, lambda r: r.partner).values() if s.role in signed_roles]
     indicator.signups = sorted(signed, key=lambda s: (role_order[s.role], s.where.file, s.where.line))
     return indicator
+
+
+def _provenance(targets: list) -> tuple[dict, dict]:
+    """Per cell, the source of its current value and of its current designation.
+
+    A row that keeps the value (or its first words, the rest of a negotiating note dropped
+    once settled) keeps the value's source; a designation's source is the row that made it.
+    """
+    values: dict = {}
+    designations: dict = {}
+    last: dict = {}
+    for row in targets:  # sorted by date, file order within a date
+        key = (row.measure, row.year)
+        before = last.get(key)
+        kept = before is not None and row.value and (row.value == before.value or before.value.startswith(row.value + " "))
+        values[key] = values[key] if kept else row.source
+        if row.designated and not (before is not None and before.designated):
+            designations[key] = row.source
+        elif not row.designated:
+            designations.pop(key, None)
+        last[key] = row
+    return values, designations

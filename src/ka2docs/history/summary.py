@@ -52,7 +52,7 @@ def _summary(now: Position) -> Summary:
     other_only = {i.status.status for i in others if i.status} - {c for c, n in counts.items() if n}
     real = _real_statuses(now)
     rows = [
-        SummaryRow("status", s.code, s.label, counts[s.code], _moved_by_illustrative(now, real, s.code))
+        SummaryRow("status", s.code, agreement.words("statuses", s.code, now.as_at)[0], counts[s.code], _moved_by_illustrative(now, real, s.code))
         for s in agreement.statuses if s.code not in other_only
     ]
     unset = sum(1 for i in now.negotiated if not i.status)

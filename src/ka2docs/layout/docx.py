@@ -268,7 +268,7 @@ class _Body:
         self.xml.append(_paragraph(self.style_id(style), text, keep_with_next, bold))
 
     def table(self, block: dict) -> None:
-        """A data table: a header row that repeats on each page, rows that never split, no merged cells."""
+        """A data table: a header row that repeats on each page, rows that never split (unless split_rows), no merged cells."""
         columns, rows = block["columns"], block["rows"]
         if block.get("widths"):
             from docx.shared import Cm
@@ -287,7 +287,9 @@ class _Body:
         xml.append("</w:tblGrid>")
         emphasis = block.get("emphasis_rows", set())
         for r, values in enumerate([columns, *rows]):
-            xml.append('<w:tr><w:trPr><w:tblHeader/></w:trPr>' if r == 0 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            # Rows never split, unless the table says a tall row may run on (block['split_rows']).
+            body_row = "<w:tr>" if block.get("split_rows") else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            xml.append('<w:tr><w:trPr><w:tblHeader/></w:trPr>' if r == 0 else body_row)
             bold = r == 0 or (r - 1) in emphasis
             for value, width in zip(values, widths):
                 xml.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>')

@@ -113,7 +113,9 @@ def refresh_schedule(context: dict, template: Path) -> bytes:
     from .xlsx_write import grouped_table
 
     header = {k: context[k] for k in ("title", "subtitle", "illustrative_note", "old_heading", "new_heading")}
-    return grouped_table(template, header, context["groups"], _properties(context))
+    # The Source column names a source by number: the list of titles follows the lines, as in the Word copy.
+    sources = [{"heading": "SOURCES", "rows": [{**dict.fromkeys(("change", "old", "new", "date", "reason", "source"), ""), "indicator": title} for title in context["sources"]]}] if context.get("sources") else []
+    return grouped_table(template, header, [*context["groups"], *sources], _properties(context))
 
 
 def matrix(context: dict, template: Path) -> bytes:

@@ -91,8 +91,8 @@ def _grid(sheet: Sheet, grid: dict) -> None:
     def put(row: int, sample: int, item: dict, by_column: bool, fit: bool = False) -> None:
         """One row from a sample row: {{ field }} cells from item['fields'], the indicator cells from item['cells'].
 
-        Shaded: a row's own cells when the row is a gap (a partner), or, in header and
-        footer rows, the cells of the indicators that are gaps.
+        Shaded: every cell of a row that is a gap (a partner), or, in header and footer
+        rows, the cells of the indicators that are gaps.
         """
         out = []
         for c in range(1, last + 1):
@@ -104,7 +104,8 @@ def _grid(sheet: Sheet, grid: dict) -> None:
                     value = sheet.field(item["fields"], name, sample, c)
                 else:
                     value = text or None
-                shaded = columns[k]["gap"] if by_column and k is not None else bool(item.get("gap") and k is None and name)
+                # A gap row (a partner to chase) is shaded right across, so the eye follows it along the grid.
+                shaded = columns[k]["gap"] if by_column and k is not None else bool(item.get("gap") and not by_column)
                 out.append((new, book.styles.highlighted(style, gap[2]) if gap and shaded else style, value))
         sheet.write(row, sample, out, fit=fit)
 
