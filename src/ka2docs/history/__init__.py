@@ -5,7 +5,8 @@ after the as-at date does not exist yet. Nothing here reads files or knows forma
 nothing outside this package filters rows by date.
 """
 
-from .changes import Change, changes, public
+from .change import Change
+from .changes import changes, public
 from .position import IndicatorPosition, Position, latest, position
 from .summary import Summary, SummaryRow, summary
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import model
-from .changes import Change
+from .change import Change
 from .position import IndicatorPosition, Position, position
 
 RAG_ORDER = ("green", "amber", "red")
