@@ -112,8 +112,12 @@ class _Vocabularies:
 
 
 def _read(data_dir: Path, name: str, problems: list[Problem]) -> list[Row]:
-    path = find_table(data_dir, name)
     display = str(data_dir / f"{name}.csv")
+    try:
+        path = find_table(data_dir, name)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return []
     if path is None:
         if name not in OPTIONAL_TABLES:
             problems.append(problem(display, 0, "", f"file is missing (allowed: {name}.csv or {name}.xlsx in the data folder)"))

@@ -77,6 +77,9 @@ def load_reports(data_dir: Path, problems: list[Problem]) -> list[Report]:
     if not folder.is_dir():
         return []
     reports = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yml", ".yaml") and p.suffix != ".yaml"):
+        # A report saved as .yml (or .YAML) would be left out of every build without a word.
+        problems.append(problem(str(path), 0, "", f"a report must be named {path.stem}.yaml (allowed: .yaml files in the reports folder)"))
     for path in sorted(folder.glob("*.yaml")):
         try:
             report = _load_report(path, str(path), problems)
@@ -202,6 +205,47 @@ def _sandbox():
     return env
 
 
+# What a narrative's {{ }} may hold: a figure, a part of one, a filter that changes its case.
+# No loops, sums, calls or filter arguments: a sentence cannot then take hours to fill in
+# or fill the disk ({{ 'x' * 10**10 }}, nested {% for %} over range(100000)).
+FILTERS = ("words", "upper", "lower", "title", "capitalize", "trim")
+MAX_FILLED = 20_000  # characters of one filled-in text; a long paragraph is 2,000
+ALLOWED = "{{ name }}, {{ name.part }} or {{ name | filter }} of a computed figure, filters: " + ", ".join(FILTERS)
+
+
+class _NotAllowed(Exception):
+    pass
+
+
+def _compile(env, source: str):
+    from jinja2 import nodes
+
+    tree = env.parse(source)
+    simple = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const)
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, nodes.Filter) and node.name in FILTERS and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs):
+            continue
+        if isinstance(node, nodes.Getattr) or (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)):
+            continue
+        if type(node) not in simple:
+            raise _NotAllowed(f"{_describe(node)} is not allowed in a narrative")
+    return env.from_string(tree)
+
+
+def _describe(node) -> str:
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Filter):
+        return f"filter '{node.name}'" + (" with arguments" if node.name in FILTERS else "")
+    if isinstance(node, nodes.Stmt):
+        return f"{{% {type(node).__name__.lower()} %}}"
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr | nodes.Concat):
+        return f"arithmetic ('{getattr(node, 'operator', '~')}')"
+    if isinstance(node, nodes.Call):
+        return "calling a function"
+    return f"'{type(node).__name__}'"
+
+
 class Filler:
     """Renders narrative text against the computed figures, collecting every problem."""
 
@@ -216,13 +260,25 @@ class Filler:
         if "{" not in text.source:
             return text.source
         try:
-            return self.env.from_string(text.source).render(self.figures)
+            filled = _compile(self.env, text.source).render(self.figures)
         except jinja2.UndefinedError as exc:
             allowed = ", ".join(sorted(self.figures))
             self.problems.append(problem(text.file, text.line, text.column, f"{exc.message} (allowed: {allowed})"))
         except jinja2.TemplateError as exc:
-            self.problems.append(problem(text.file, text.line, text.column, f"bad {{{{ }}}} expression: {exc} (allowed: {{{{ name }}}} of a computed figure)"))
+            self.problems.append(problem(text.file, text.line, text.column, f"bad {{{{ }}}} expression: {_first_line(exc)} (allowed: {ALLOWED})"))
+        except _NotAllowed as exc:
+            self.problems.append(problem(text.file, text.line, text.column, f"{exc} (allowed: {ALLOWED})"))
+        except Exception as exc:  # noqa: BLE001 - a figure that cannot be shown this way ({{ counts.x.y }}), said where it was written
+            self.problems.append(problem(text.file, text.line, text.column, f"cannot fill in {{{{ }}}}: {type(exc).__name__}: {_first_line(exc)} (allowed: {ALLOWED})"))
+        else:
+            if len(filled) <= MAX_FILLED:
+                return filled
+            self.problems.append(problem(text.file, text.line, text.column, f"fills in to {len(filled):,} characters (allowed: at most {MAX_FILLED:,})"))
         return ""
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0][:200]
 
 
 _WORDS = [

@@ -39,12 +39,12 @@ class Table:
 
 
 def find_table(data_dir: Path, name: str) -> Path | None:
-    """The table `name` as CSV or XLSX; None when neither exists."""
-    for suffix in (".csv", ".xlsx"):
-        path = data_dir / f"{name}{suffix}"
-        if path.exists():
-            return path
-    return None
+    """The table `name` as CSV or XLSX; None when neither exists, a DataError when both
+    do (which one is the up-to-date copy is the user's to say, not ours to guess)."""
+    found = [data_dir / f"{name}{suffix}" for suffix in (".csv", ".xlsx") if (data_dir / f"{name}{suffix}").exists()]
+    if len(found) > 1:
+        raise DataError([problem(str(found[1]), 0, "", f"{found[0].name} is here too: two files for one table (allowed: one of {name}.csv or {name}.xlsx; delete or rename the other)")])
+    return found[0] if found else None
 
 
 def check_size(path: Path, display: str) -> None:
@@ -98,6 +98,9 @@ def _to_table(display: str, header: list[str], records: list[tuple[int, list[str
     columns = [h.strip() for h in header]
     if not any(columns):
         raise DataError([problem(display, 1, "", "the file has no header row (allowed: a first row naming the columns)")])
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(columns) == 1 and delimiter in columns[0]:  # a European Excel's 'CSV' uses ';'
+            raise DataError([problem(display, 1, "", f"the header is one column of names separated by {name} (allowed: comma-separated values; in Excel save as 'CSV UTF-8 (Comma delimited)')")])
     for index, name in enumerate(columns):
         if not name:
             problems.append(problem(display, 1, f"column {index + 1}", "header cell is empty (allowed: a column name)"))
