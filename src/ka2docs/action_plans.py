@@ -24,7 +24,9 @@ WIDTHS = (4.0, 3.2, 3.2, 3.8, 2.8)
 
 def slug(name: str) -> str:
     """'Tonbridge and Malling' -> 'tonbridge-and-malling': the plan's file name."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    from .names import file_stem  # load refuses two districts with one file name by the same rule
+
+    return file_stem(name)
 
 
 def districts(now: Position) -> list[model.District]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import model
 from .errors import DataError, Problem, problem
+from .names import MAX_NAME, check_unique
 from .tables import Row, find_table, read_table
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
@@ -53,7 +54,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
 # Tables an agreement may do without (a new area starts with none of these).
 OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans"}
 
+# Tables keyed by a name: (the name's column, what it names).
+KEYED = {"sources": ("source", "source"), "partners": ("partner", "partner"), "districts": ("district", "district")}
 ACTIONS = ("add", "remove")
+MAX_DIGITS = 9  # an NI number is at most 3 digits, an order or bulletin number a few
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
 YES = {"yes": True, "no": False}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -77,6 +82,8 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     # Order matters: sources, partners and districts are vocabularies for later tables.
     for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "relevance", "local_action_plans"):
         raw[name] = _read(data_dir, name, problems)
+        if name in KEYED:
+            check_unique(raw[name], *KEYED[name], problems, file_names=name == "districts")
         if name == "sources":
             vocab.add("source", (r.get("source") for r in raw[name]))
         elif name == "partners":
@@ -168,28 +175,38 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
         return parse_date(text)
     if kind in ("int", "ni"):
         if not re.fullmatch(r"\d+", text):
-            return None, f"'{text}' is not a whole number (allowed: {'an NI number, ' if kind == 'ni' else ''}digits only)"
+            return None, f"'{shown(text)}' is not a whole number (allowed: {'an NI number, ' if kind == 'ni' else ''}digits only)"
+        if len(text) > MAX_DIGITS:
+            return None, f"'{shown(text)}' is {len(text)} digits long (allowed: {'an NI number ' + str(vocab.first_ni) + ' to ' + str(vocab.last_ni) if kind == 'ni' else f'at most {MAX_DIGITS} digits'})"
         number = int(text)
         if kind == "ni" and not vocab.first_ni <= number <= vocab.last_ni:
             return None, f"NI {number} is outside the {vocab.ni_set} (allowed: {vocab.first_ni} to {vocab.last_ni})"
         return number, None
     if kind == "yesno":
         if text.lower() not in YES:
-            return False, f"'{text}' is not yes or no (allowed: yes, no)"
+            return False, f"'{shown(text)}' is not yes or no (allowed: yes, no)"
         return YES[text.lower()], None
     allowed = vocab.allowed[kind]
     if text not in allowed:
-        return None, f"unknown {kind} '{text}' (allowed: {_list(allowed)})"
+        return None, f"unknown {kind} '{shown(text)}' (allowed: {_list(allowed)})"
     return text, None
 
 
 def parse_date(text: str) -> tuple[dt.date | None, str | None]:
     if not DATE.match(text):
-        return None, f"'{text}' is not a date (allowed: YYYY-MM-DD, e.g. 2008-05-01)"
+        return None, f"'{shown(text)}' is not a date (allowed: YYYY-MM-DD, e.g. 2008-05-01)"
     try:
-        return dt.date.fromisoformat(text), None
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return None, f"'{text}' is not a real date (allowed: YYYY-MM-DD with a real month and day)"
+    if not FIRST_DATE <= day <= LAST_DATE:  # 9999-12-31 typed for 'never' would overflow every date sum
+        return None, f"'{text}' is out of range (allowed: a date from {FIRST_DATE} to {LAST_DATE})"
+    return day, None
+
+
+def shown(text: str, most: int = 60) -> str:
+    """A value quoted in a message, cut short: a 5,000-digit cell should not fill the screen."""
+    return text if len(text) <= most else text[:most] + "..."
 
 
 def _describe(column: Column, vocab: _Vocabularies) -> str:
@@ -221,7 +238,9 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     path = data_dir / "agreement.yaml"
     display = str(path)
     if not path.exists():
-        problems.append(problem(display, 0, "", "file is missing (allowed: agreement.yaml naming the agreement, its years and vocabularies)"))
+        near = [p.name for p in sorted(data_dir.iterdir()) if p.stem.lower() == "agreement" and p.suffix.lower() in (".yml", ".yaml")]
+        hint = f"; {near[0]} is here: rename it agreement.yaml" if near else ""
+        problems.append(problem(display, 0, "", f"file is missing (allowed: agreement.yaml naming the agreement, its years and vocabularies{hint})"))
         return None
     try:
         doc = read_yaml(path, display)
@@ -238,6 +257,9 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         problems.append(problem(display, line_of(doc, "agreement"), "agreement", "section is missing or not a mapping (allowed: name, area, years, ...)"))
         return None
     _unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
+    for key, value in facts.items():  # names go into every title and document property
+        if isinstance(value, str) and len(value) > MAX_NAME:
+            problems.append(problem(display, line_of(facts, key), f"agreement.{key}", f"is {len(value)} characters long (allowed: at most {MAX_NAME})"))
     for key in sorted(REQUIRED_FACTS - set(facts)):
         problems.append(problem(display, facts.line, f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
     years = facts.get("years")

@@ -23,6 +23,8 @@ REPORT_KEYS = {
     "signature", "contact", "background_documents", "annexes", "district", "title",
 }
 REQUIRED = {"template", "as_at", "council", "meeting", "meeting_date", "classification", "title", "sections"}
+SHORT_KEYS = {"title", "subject", "item_title", "council", "meeting", "author", "to", "classification_label", "district"}
+MAX_SHORT = 200
 BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
 # Tables a paragraph or an annex may name; reports.py builds each from the data.
 TABLE_NAMES = ("position_summary", "submission", "relevance", "local_action_plan")
@@ -120,6 +122,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
 
     scalar_keys = {"council", "meeting", "author", "to", "subject", "classification_label", "summary", "decision", "decision_type", "item_number", "item_title", "purpose", "title", "district", "source"}
     fields = {k: text(doc, k) for k in scalar_keys if k in doc and doc[k] is not None}
+    for key in sorted(SHORT_KEYS & set(fields)):  # these become headings and document properties
+        if len(fields[key].source) > MAX_SHORT:
+            problems.append(problem(display, fields[key].line, key, f"is {len(fields[key].source)} characters long (allowed: at most {MAX_SHORT}; Word keeps 255 in a document's properties)"))
     for key in ("signature", "contact"):
         node = doc.get(key)
         if isinstance(node, LineDict):

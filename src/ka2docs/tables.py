@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import DataError, Problem, problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real table is a few kB; 20 MB is generous
+MAX_CELL = 32_000  # Excel's cell limit is 32,767 characters; our workbooks must open in it
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -116,6 +117,8 @@ def _to_table(display: str, header: list[str], records: list[tuple[int, list[str
         for name, value in zip(columns, fields):
             if CONTROL_CHARACTERS.search(value):
                 problems.append(problem(display, line, name, "contains a control character (allowed: printable text, tabs and line breaks)"))
+            elif len(value) > MAX_CELL:
+                problems.append(problem(display, line, name, f"holds {len(value):,} characters (allowed: at most {MAX_CELL:,}, what an Excel cell holds)"))
             values[name] = value.strip()
         rows.append(Row(display, line, values))
     if problems:

@@ -194,12 +194,17 @@ def _set_properties(document, properties: dict) -> None:
     """Title, author and dates from data: never the local user name, path or clock."""
     core = document.core_properties
     when = dt.datetime.fromisoformat(properties.get("date", "2000-01-01"))
-    core.title = properties.get("title", "")
-    core.author = core.last_modified_by = properties.get("author", "")
-    core.subject = properties.get("subject", "")
-    core.keywords = properties.get("keywords", "")
+
+    def text(key: str) -> str:  # Word keeps at most 255 characters; the data's limits keep names well under
+        value = properties.get(key, "")
+        return value if len(value) <= 255 else value[:254] + "\u2026"
+
+    core.title = text("title")
+    core.author = core.last_modified_by = text("author")
+    core.subject = text("subject")
+    core.keywords = text("keywords")
     core.comments = ""
-    core.category = properties.get("category", "")
+    core.category = text("category")
     core.language = "en-GB"
     core.created = core.modified = when
     core.last_printed = when
