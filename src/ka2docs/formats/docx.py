@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .intake import cleaned
 from .once import per_file
 from .xmltext import escape
 
@@ -88,8 +89,9 @@ def preload() -> None:
 def open_template(path: Path):
     DocxTemplate = _import_docxtpl().DocxTemplate
 
+    body = per_file(_TEMPLATE_BYTES, path, cleaned)  # personal properties and paths gone, limits checked
     try:
-        tpl = DocxTemplate(io.BytesIO(per_file(_TEMPLATE_BYTES, path, Path.read_bytes)))
+        tpl = DocxTemplate(io.BytesIO(body))
         tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
         return tpl
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Word file raises many kinds
