@@ -284,8 +284,10 @@ def build_all(
     print(f"{out}: {len(built)} of {len(results)} areas as at {day.isoformat()}: {documents} documents, {written} written, {documents - written} unchanged"
           f" ({unchanged} areas untouched) in {seconds:.1f} s")
     failed = [r for r in results if not r.ok]
-    if failed:  # each problem once, named by its area; exit 2 as `build` would for bad data
-        raise AreasFailed("\n".join(f"{r.area}: {line}" for r in failed for line in r.problems))
+    if failed:  # each area's problems as `build` prints them, then the area; exit 2 as `build` would for bad data
+        raise AreasFailed("\n".join(
+            [*(line for r in failed for line in r.problems),
+             *(f"{Path(areas) / r.area}: area not built: {len(r.problems)} problem{'' if len(r.problems) == 1 else 's'} (allowed: fix them; the other areas were built)" for r in failed)]))
 
 
 def run() -> None:
