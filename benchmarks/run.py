@@ -284,11 +284,11 @@ def change_one_signup(data: Path, as_at: dt.date) -> tuple[str, int, str]:
 
 def pdf_rows(work: Path, sources: list[Path], count: int, cores: int) -> list[Row]:
     try:
-        from ka2docs.formats import pdf
+        from ka2docs.layout import pdf
     except ImportError:
         pdf = None
     if pdf is None or not hasattr(pdf, "convert"):
-        return [Row("PDF: 50 documents through warm LibreOffice workers", "not measured: ka2docs.formats.pdf.convert is not there yet", "<= 100 ms per document", None)]
+        return [Row("PDF: 50 documents through warm LibreOffice workers", "not measured: ka2docs.layout.pdf.convert is not there yet", "<= 100 ms per document", None)]
     if not pdf.find_soffice():
         return [Row("PDF: 50 documents through warm LibreOffice workers", "not measured: LibreOffice is not installed", "<= 100 ms per document", None)]
     words = [p for p in sources if p.suffix == ".docx"][:count]

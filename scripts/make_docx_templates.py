@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ka2docs.formats.docx import PARAGRAPH_STYLES, TABLE_STYLE
+from ka2docs.layout.docx import PARAGRAPH_STYLES, TABLE_STYLE
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 BLACK = RGBColor(0, 0, 0)

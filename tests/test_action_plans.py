@@ -87,8 +87,8 @@ def test_tonbridge_and_malling_plan_holds_each_row_of_the_data(cabinet_build):
 
 
 def test_countywide_target_comes_from_the_position(cabinet_build):
+    from ka2docs.data.load import load
     from ka2docs.history import position
-    from ka2docs.load import load
 
     now = position(load(DATA), dt.date.fromisoformat(CABINET))
     plan = Plan(cabinet_build / "local-action-plans/tonbridge-and-malling.docx")
@@ -128,9 +128,9 @@ def test_a_plan_shows_only_rows_dated_on_or_before_the_date(cabinet_build):
 
 
 def test_annex_blocks_are_the_plan_body(data_copy):
-    from ka2docs import action_plans
+    from ka2docs.data.load import load
+    from ka2docs.documents import action_plans
     from ka2docs.history import position
-    from ka2docs.load import load
 
     now = position(load(data_copy), dt.date.fromisoformat(CABINET))
     blocks = action_plans.annex_blocks(now, TM)
@@ -143,10 +143,10 @@ def test_annex_blocks_are_the_plan_body(data_copy):
 
 
 def test_unknown_district_is_a_data_error():
-    from ka2docs import action_plans
+    from ka2docs.data.load import load
+    from ka2docs.documents import action_plans
     from ka2docs.errors import DataError
     from ka2docs.history import position
-    from ka2docs.load import load
 
     now = position(load(DATA), dt.date.fromisoformat(CABINET))
     with pytest.raises(DataError) as raised:
@@ -155,10 +155,9 @@ def test_unknown_district_is_a_data_error():
 
 
 def test_a_later_row_supersedes_and_the_rendered_plan_shows_it(data_copy):
-    from ka2docs import action_plans
-    from ka2docs.documents import render
+    from ka2docs.data.load import load
+    from ka2docs.documents import action_plans
     from ka2docs.history import position
-    from ka2docs.load import load
 
     with open(data_copy / "sources.csv", "a", encoding="utf-8") as handle:
         handle.write("lsp-minutes,A later LSP meeting (test data),2009-03-02,no\n")
@@ -168,7 +167,7 @@ def test_a_later_row_supersedes_and_the_rendered_plan_shows_it(data_copy):
         now = position(load(data_copy), dt.date.fromisoformat(as_at))
         (document,) = [d for d in action_plans.documents(now) if d.id.endswith("/tonbridge-and-malling")]
         out = data_copy.parent / f"plan-{as_at}.docx"
-        out.write_bytes(render(document, TEMPLATES))
+        out.write_bytes(document.render(TEMPLATES))
         shown = Plan(out).row("21")
         assert shown[2].startswith(expected), shown
     assert not shown[2].endswith("(illustrative)")  # a row from a real source is not marked

@@ -217,7 +217,7 @@ def test_the_chart_is_an_image_whose_alt_text_states_the_numbers(mid_may):
 
 
 def test_the_chart_is_deterministic_and_carries_no_software_or_time():
-    from ka2docs.formats import chart
+    from ka2docs.layout import chart
 
     spec = {"title": "t", "categories": ["1\n02/05", "2\n16/05"], "series": [{"label": "a", "values": [1, 2]}, {"label": "b", "values": [3, 1]}], "hatched": [False, True], "hatch_label": "h"}
     first = chart.png(spec)
@@ -245,9 +245,9 @@ def test_html_is_self_contained_with_an_alt_text_image(mid_may):
 @pytest.fixture(scope="module")
 def awkward_build(tmp_path_factory):
     """Data with markup in a commentary and a restricted negotiating note: the bulletins as at mid-May."""
-    from ka2docs import bulletins
-    from ka2docs.documents import render
-    from ka2docs.load import load
+    from ka2docs.data.load import load
+    from ka2docs.documents import bulletins
+    from ka2docs.history import position
     from ka2docs.validate import validate
 
     root = tmp_path_factory.mktemp("awkward")
@@ -259,10 +259,10 @@ def awkward_build(tmp_path_factory):
     day = dt.date(2008, 5, 16)
     dataset = load(data)
     validate(dataset, day)
-    for document in bulletins.documents(dataset, day):  # only the bulletins: the rest of a build is not under test
+    for document in bulletins.documents(position(dataset, day)):  # only the bulletins: the rest of a build is not under test
         target = root / "out" / document.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render(document, TEMPLATES))
+        target.write_bytes(document.render(TEMPLATES))
     return root / "out"
 
 

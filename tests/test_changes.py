@@ -103,8 +103,8 @@ def test_since_after_as_at_is_bad_input():
 
 
 def test_library_changes_match_the_command():
+    from ka2docs.data.load import load
     from ka2docs.history import changes
-    from ka2docs.load import load
 
     data = load(DATA)
     found = changes(data, dt.date(2008, 5, 2), dt.date(2008, 6, 13))

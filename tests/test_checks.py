@@ -21,7 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from openpyxl.styles import Font, PatternFill
 
-from ka2docs.checks import RULES, check_file, contrast
+from ka2docs.checks import RULES, check_file
+from ka2docs.checks.common import contrast
 
 FULL = "2008-12-19"  # every document exists by then: reports, bulletins, refresh
 

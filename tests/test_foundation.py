@@ -28,8 +28,8 @@ def test_every_dated_table_row_has_a_date_and_a_known_source():
 
 
 def test_transcription_has_the_35_and_the_16_in_the_appendix_order():
+    from ka2docs.data.load import load
     from ka2docs.history import position
-    from ka2docs.load import load
 
     now = position(load(DATA), dt.date(2008, 5, 1))
     assert [i.ni for i in now.negotiated] == [
@@ -42,8 +42,8 @@ def test_transcription_has_the_35_and_the_16_in_the_appendix_order():
 
 
 def test_before_the_late_switch_ni_170_is_in_the_agreement():
+    from ka2docs.data.load import load
     from ka2docs.history import position
-    from ka2docs.load import load
 
     march = position(load(DATA), dt.date(2008, 3, 6))
     assert march.by_ni(170) is not None and march.by_ni(159) is None

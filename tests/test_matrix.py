@@ -147,14 +147,13 @@ def test_dcsf_indicators_are_not_no_lead_gaps_but_are_listed_as_no_sign_ups_yet(
 
 def render_matrix(data_dir: Path, as_at: str) -> openpyxl.Workbook:
     """Load, plan and render the matrix through the library (the build refuses data with no lead)."""
-    from ka2docs.documents import render
+    from ka2docs.data.load import load
+    from ka2docs.documents.signup_matrix import documents
     from ka2docs.history import position
-    from ka2docs.load import load
-    from ka2docs.signup_matrix import documents
 
     (document,) = documents(position(load(data_dir), dt.date.fromisoformat(as_at)))
     out = data_dir.parent / f"matrix-{as_at}.xlsx"
-    out.write_bytes(render(document, TEMPLATES))
+    out.write_bytes(document.render(TEMPLATES))
     return openpyxl.load_workbook(out)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from ka2docs.formats import pdf
+from ka2docs.layout import pdf
 
 FULL = "2008-12-19"
 COUNTY_REPORT = "reports/kcc-county-council-2008-05-15.pdf"

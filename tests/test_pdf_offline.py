@@ -12,7 +12,7 @@ import sys
 
 from conftest import run_cli
 
-from ka2docs.formats import pdf
+from ka2docs.layout import pdf
 
 
 def test_reproducible_replaces_clock_and_id_keeping_offsets():
@@ -47,6 +47,6 @@ def test_pdf_without_libreoffice_fails_at_once_with_the_install_command(tmp_path
 
 
 def test_format_libraries_stay_unimported_until_a_pdf_is_asked_for():
-    code = "import sys, ka2docs.cli, ka2docs.checks; print(sorted(m for m in sys.modules if m.startswith(('docx', 'openpyxl', 'ka2docs.formats.pdf', 'uno'))))"
+    code = "import sys, ka2docs.cli, ka2docs.checks; print(sorted(m for m in sys.modules if m.startswith(('docx', 'openpyxl', 'ka2docs.layout.pdf', 'uno'))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, check=True)
     assert result.stdout.strip() == "[]"

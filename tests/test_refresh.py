@@ -50,8 +50,8 @@ def test_the_schedule_is_written_from_the_refresh_date_on(december, build_at):
 
 
 def test_not_due_the_day_before_the_refresh():
-    from ka2docs.documents import plan
-    from ka2docs.load import load
+    from ka2docs.data.load import load
+    from ka2docs.documents.plan import plan
 
     data = load(DATA)
     assert not [d for d in plan(data, dt.date(2008, 11, 30)) if d.kind == "refresh-schedule"]
@@ -110,16 +110,16 @@ def test_the_refreshed_build_regenerates_the_submission(december):
 
 
 def test_restricted_changes_go_only_to_a_part2_copy(data_copy, tmp_path):
-    from ka2docs import refresh
-    from ka2docs.documents import render
-    from ka2docs.load import load
+    from ka2docs.data.load import load
+    from ka2docs.documents import refresh
+    from ka2docs.history import position
 
     with open(data_copy / "statuses.csv", "a", encoding="utf-8") as handle:
         handle.write(f"2008-07-01,191,agreed,Note {MARKER},yes,,seed-003\n")
-    for document in refresh.documents(load(data_copy), dt.date(2008, 12, 1)):  # only the schedule is under test
+    for document in refresh.documents(position(load(data_copy), dt.date(2008, 12, 1))):  # only the schedule is under test
         target = tmp_path / "out" / document.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render(document, TEMPLATES))
+        target.write_bytes(document.render(TEMPLATES))
     part1 = tmp_path / "out" / "refresh" / "refresh-schedule.xlsx"
     part2 = tmp_path / "out" / "restricted" / "refresh" / "refresh-schedule.xlsx"
     for path in (part1, part1.with_suffix(".docx")):

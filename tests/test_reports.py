@@ -622,13 +622,13 @@ def test_same_inputs_give_identical_report_bytes(may_build):
 
     from conftest import TEMPLATES
 
-    from ka2docs import reports
-    from ka2docs.documents import render
-    from ka2docs.load import load
+    from ka2docs.data.load import load
+    from ka2docs.documents import reports
+    from ka2docs.history import position
 
-    document = next(d for d in reports.documents(load(DATA), dt.date(2008, 5, 1)) if d.path == COUNTY)
+    document = next(d for d in reports.documents(position(load(DATA), dt.date(2008, 5, 1))) if d.path == COUNTY)
     json.dumps(document.context)  # plain data: the build fingerprints it
-    assert render(document, TEMPLATES) == render(document, TEMPLATES) == (may_build / COUNTY).read_bytes()
+    assert document.render(TEMPLATES) == document.render(TEMPLATES) == (may_build / COUNTY).read_bytes()
 
 
 def test_an_unknown_district_and_a_label_that_contradicts_the_classification(data_copy, tmp_path):

@@ -42,7 +42,7 @@ def shas(folder: Path) -> dict[str, str]:
 
 def contexts(data: Path) -> dict[str, str]:
     """Each planned document's context as JSON: what its fingerprint is made of (with its template)."""
-    from ka2docs.documents import plan
+    from ka2docs.documents.plan import plan
     from ka2docs.validate import check
 
     return {d.path: json.dumps(d.context, sort_keys=True, default=str) for d in plan(check(data, DAY), DAY)}
@@ -146,10 +146,10 @@ def test_a_worker_that_cannot_load_its_libraries_fails_the_build_instead_of_hang
     script = (
         "import sys, datetime as dt\n"
         "from pathlib import Path\n"
-        "import ka2docs.documents\n"
+        "import ka2docs.documents.plan\n"
         "def broken():\n"
         "    raise ImportError('no FreeType in this Pillow')\n"
-        "ka2docs.documents.preload = broken\n"
+        "ka2docs.documents.plan.preload = broken\n"
         "from ka2docs.build import build\n"
         f"build(Path({str(DATA)!r}), Path({str(tmp_path / 'out')!r}), Path({str(TEMPLATES)!r}), dt.date(2008, 6, 1), jobs=2)\n"
     )

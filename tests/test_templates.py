@@ -107,7 +107,7 @@ def test_a_restyled_excel_template_is_used_as_saved(templates_copy, tmp_path):
     strings, its own style numbers) is filled as the shipped one: same values, new styles."""
     from openpyxl.styles import Font, PatternFill
 
-    from ka2docs.formats.pdf import find_soffice
+    from ka2docs.layout.pdf import find_soffice
 
     template = templates_copy / "xlsx" / "submission.xlsx"
     book = openpyxl.load_workbook(template)

@@ -2,7 +2,7 @@
 
 The library is usable from Python without the CLI; each step is its own module:
 
-    from ka2docs.load import load              # data/ -> DataSet (every dated row)
+    from ka2docs.data.load import load              # data/ -> DataSet (every dated row)
     from ka2docs.validate import validate      # cross-row rules as at a date
     from ka2docs.history import position, changes
     from ka2docs.build import build            # plan, render, swap into the output folder

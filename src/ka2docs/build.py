@@ -23,7 +23,7 @@ from .errors import DataError, TemplateError, problem
 from .output import MANIFEST, Claim, Lock, claim, staging_folder, swap_in
 
 if TYPE_CHECKING:
-    from .documents import Document
+    from .documents.document import Document
 
 
 
@@ -94,7 +94,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
         return BuildResult(out, unchanged=True, documents=old["documents"])
 
     # Imported only now: a build with nothing to do should not pay for them.
-    from .documents import plan
+    from .documents.plan import plan
     from .validate import check
 
     # The workers start now and load the Word and Excel libraries while this process
@@ -107,7 +107,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
         documents = plan(data, as_at)
         _check_templates(documents, templates)
         if pdf:
-            from .formats import pdf as pdf_format
+            from .layout import pdf as pdf_format
 
             pdf_format.require_libreoffice()
         result = _write(documents, target, templates, as_at, digest, gaps, pool, progress, pdf)
@@ -213,7 +213,7 @@ def _worker_start() -> None:
     the pool start workers again and again, and the build would never end."""
     import signal
 
-    from .documents import preload
+    from .documents.plan import preload
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["on"] = True
@@ -265,9 +265,7 @@ def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates:
 
 
 def _render(document: Document, templates: Path) -> bytes:
-    from .documents import render
-
-    return render(document, templates)
+    return document.render(templates)
 
 
 def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None, tuple | None]:
@@ -308,7 +306,7 @@ def _carry_over(old: Path, new: Path, expected_sha: str) -> bool:
 
 def _pdfs(documents, entries, out, staging, previous, result) -> list[dict]:
     """A PDF beside every Word document, converted in one LibreOffice batch; unchanged ones carried over."""
-    from .formats import pdf as pdf_format
+    from .layout import pdf as pdf_format
 
     wanted = [(d, e) for d, e in zip(documents, entries) if d.format == "docx"]
     todo, made = [], []

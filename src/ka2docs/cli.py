@@ -164,8 +164,8 @@ def signups(
     as_json: JsonOpt = False,
 ) -> None:
     """What one partner has signed up to as at the date, by role (NI number and title)."""
+    from .documents.signup_matrix import partner_signups
     from .history import position
-    from .signup_matrix import partner_signups
 
     day = _date(as_at)
     found = partner_signups(position(_read(data, day), day), partner)
@@ -239,8 +239,8 @@ def templates(
     as_at: AsAtOpt = None,
 ) -> None:
     """List each Word and Excel template, the variables its tags use, and any the data does not provide."""
+    from .checks.templates import check
     from .errors import TemplateError
-    from .templates_check import check
 
     day = _date(as_at)
     results = check(templates, data, day)

@@ -22,7 +22,7 @@ def check(data_dir, as_at: dt.date, *, strict: bool = True, gaps: list[Problem] 
     no lead yet) through into `gaps` instead of failing: a build must still produce the
     sign-up matrix that shows them, so the office can chase them.
     """
-    from .load import load
+    from .data.load import load
 
     problems: list[Problem] = []
     data = load(data_dir, problems)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import context, history
-from .documents import Document
-from .history import Change, Position
-from .model import DataSet
+from .. import history
+from ..history import Change, Position
+from ..layout import docx, xlsx
+from ..model import DataSet
+from . import context
+from .document import Document
 
 KIND_ORDER = ("indicator", "status", "baseline", "target", "designation", "sign-up")
 
 
-def documents(data: DataSet, as_at: dt.date) -> list[Document]:
+def documents(now: Position) -> list[Document]:
+    data, as_at = now.data, now.as_at
     refresh = data.agreement.facts.get("refresh")
     if not refresh or as_at < refresh["date"]:
         return []
@@ -29,8 +32,8 @@ def documents(data: DataSet, as_at: dt.date) -> list[Document]:
             break
         ctx = schedule_context(data, refresh, as_at, changes, classification)
         docs += [
-            Document("refresh/refresh-schedule", "refresh-schedule", "xlsx", "xlsx/refresh-schedule.xlsx", ctx, classification),
-            Document("refresh/refresh-schedule", "refresh-schedule", "docx", "docx/refresh-schedule.docx", ctx, classification),
+            Document("refresh/refresh-schedule", "refresh-schedule", "xlsx/refresh-schedule.xlsx", ctx, xlsx.refresh_schedule, classification),
+            Document("refresh/refresh-schedule", "refresh-schedule", "docx/refresh-schedule.docx", ctx, docx.render, classification),
         ]
     return docs
 

@@ -14,14 +14,14 @@ Two house styles, chosen by the narrative's `numbering`:
 
 from __future__ import annotations
 
-import datetime as dt
-
+from ..data.narrative import Block, Filler, Report, Text
+from ..errors import DataError, Problem, problem
+from ..history import Position, latest, position
+from ..layout import docx
+from ..model import DataSet
 from . import context
 from .context import ILLUSTRATIVE_NOTE, long_date
-from .errors import DataError, Problem, problem
-from .history import Position, latest, position
-from .model import DataSet
-from .narrative import Block, Filler, Report, Text
+from .document import Document
 
 KIND = "committee-report"
 FOLDER = "reports"
@@ -34,10 +34,9 @@ PORTRAIT_CM, LANDSCAPE_CM = 17.0, 25.7
 WIDE_TABLES = ("submission",)  # an annex holding one of these gets landscape pages
 
 
-def documents(data: DataSet, as_at: dt.date) -> list:
+def documents(now: Position) -> list[Document]:
     """Every report whose own date has come, as at the build's date; every problem collected."""
-    from .documents import Document  # documents.plan imports this module
-
+    data, as_at = now.data, now.as_at
     problems: list[Problem] = []
     docs = []
     for report in data.reports:
@@ -45,7 +44,7 @@ def documents(data: DataSet, as_at: dt.date) -> list:
             continue
         built = _context(report, data, problems)
         if built is not None:
-            docs.append(Document(f"{FOLDER}/{report.id}", KIND, "docx", f"docx/{report.template}.docx", built, report.classification))
+            docs.append(Document(f"{FOLDER}/{report.id}", KIND, f"docx/{report.template}.docx", built, docx.render, report.classification))
     if problems:
         raise DataError(problems)
     return docs

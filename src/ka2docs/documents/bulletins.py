@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import context, history
-from .documents import Document
-from .history import Change, Position
-from .model import Bulletin, DataSet
+from .. import history
+from ..history import Change, Position
+from ..layout import docx, html, xlsx
+from ..model import Bulletin, DataSet
+from . import context
+from .document import Document
 
 DEADLINES_SHOWN = 3  # a bulletin looks a few steps ahead, not at the whole calendar
 FIRST_GAP = dt.timedelta(days=14)  # the first bulletin looks back a fortnight when the schedule cannot say
 
 
-def documents(data: DataSet, as_at: dt.date) -> list[Document]:
+def documents(now: Position) -> list[Document]:
     """Every bulletin dated on or before as_at: Word, HTML and its draft submission."""
+    data, as_at = now.data, now.as_at
     schedule = sorted(data.bulletins, key=lambda b: (b.date, b.number))
     positions: dict[dt.date, Position] = {}
 
@@ -37,9 +40,9 @@ def documents(data: DataSet, as_at: dt.date) -> list[Document]:
         attachment = f"{doc_id.rsplit('/', 1)[-1]}-submission.xlsx"
         ctx = bulletin_context(data, schedule, n, at, attachment)
         out += [
-            Document(doc_id, "bulletin", "docx", "docx/bulletin.docx", ctx),
-            Document(doc_id, "bulletin", "html", "html/bulletin.html.j2", ctx),
-            Document(f"{doc_id}-submission", "submission", "xlsx", "xlsx/submission.xlsx", context.submission(at(bulletin.date))),
+            Document(doc_id, "bulletin", "docx/bulletin.docx", ctx, docx.render),
+            Document(doc_id, "bulletin", "html/bulletin.html.j2", ctx, html.render),
+            Document(f"{doc_id}-submission", "submission", "xlsx/submission.xlsx", context.submission(at(bulletin.date)), xlsx.submission),
         ]
     return out
 

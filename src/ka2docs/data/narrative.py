@@ -12,8 +12,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem, problem
-from .load import parse_date
+from ..errors import DataError, Problem, problem
+from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 REPORT_KEYS = {

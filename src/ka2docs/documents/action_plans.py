@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from . import model
+from .. import model
+from ..errors import DataError, problem
+from ..history import IndicatorPosition, Position, latest
+from ..layout import docx
 from .context import ILLUSTRATIVE_NOTE, long_date
-from .errors import DataError, problem
-from .history import IndicatorPosition, Position, latest
+from .document import Document
 
 KIND = "local-action-plan"
 TEMPLATE = "docx/local-action-plan.docx"
@@ -24,7 +26,7 @@ WIDTHS = (4.0, 3.2, 3.2, 3.8, 2.8)
 
 def slug(name: str) -> str:
     """'Tonbridge and Malling' -> 'tonbridge-and-malling': the plan's file name."""
-    from .names import file_stem  # load refuses two districts with one file name by the same rule
+    from ..data.names import file_stem  # load refuses two districts with one file name by the same rule
 
     return file_stem(name)
 
@@ -170,6 +172,4 @@ def context(now: Position, district: model.District) -> dict:
 
 def documents(now: Position) -> list:
     """One Local Action Plan per district known as at the date, each in its own file."""
-    from .documents import Document  # documents.plan imports this module
-
-    return [Document(f"{FOLDER}/{slug(d.district)}", KIND, "docx", TEMPLATE, context(now, d)) for d in districts(now)]
+    return [Document(f"{FOLDER}/{slug(d.district)}", KIND, TEMPLATE, context(now, d), docx.render) for d in districts(now)]

@@ -7,15 +7,15 @@ another area's data works with no change here.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import model
-from .errors import DataError, Problem, problem
+from .. import model
+from ..errors import DataError, Problem, problem
 from .names import MAX_NAME, check_unique
 from .tables import Row, find_table, read_table
+from .values import parse_date, shown
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 
@@ -58,9 +58,7 @@ OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_actio
 KEYED = {"sources": ("source", "source"), "partners": ("partner", "partner"), "districts": ("district", "district")}
 ACTIONS = ("add", "remove")
 MAX_DIGITS = 9  # an NI number is at most 3 digits, an order or bulletin number a few
-FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
 YES = {"yes": True, "no": False}
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet:
@@ -192,21 +190,6 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
     return text, None
 
 
-def parse_date(text: str) -> tuple[dt.date | None, str | None]:
-    if not DATE.match(text):
-        return None, f"'{shown(text)}' is not a date (allowed: YYYY-MM-DD, e.g. 2008-05-01)"
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return None, f"'{text}' is not a real date (allowed: YYYY-MM-DD with a real month and day)"
-    if not FIRST_DATE <= day <= LAST_DATE:  # 9999-12-31 typed for 'never' would overflow every date sum
-        return None, f"'{text}' is out of range (allowed: a date from {FIRST_DATE} to {LAST_DATE})"
-    return day, None
-
-
-def shown(text: str, most: int = 60) -> str:
-    """A value quoted in a message, cut short: a 5,000-digit cell should not fill the screen."""
-    return text if len(text) <= most else text[:most] + "..."
 
 
 def _describe(column: Column, vocab: _Vocabularies) -> str:

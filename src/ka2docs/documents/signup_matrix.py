@@ -10,10 +10,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from . import model
+from .. import model
+from ..errors import DataError, problem
+from ..history import IndicatorPosition, Position
+from ..layout import xlsx
 from .context import ILLUSTRATIVE_NOTE, long_date
-from .errors import DataError, problem
-from .history import IndicatorPosition, Position
+from .document import Document
 
 KIND = "matrix"
 TEMPLATE = "xlsx/matrix.xlsx"
@@ -232,9 +234,7 @@ def districts_context(now: Position, cells: dict) -> dict:
 
 
 def documents(now: Position) -> list:
-    from .documents import Document  # documents.plan imports this module
-
-    return [Document("matrix", KIND, "xlsx", TEMPLATE, context(now))]
+    return [Document("matrix", KIND, TEMPLATE, context(now), xlsx.matrix)]
 
 
 # --- one partner's sign-ups, for `ka2docs signups` ----------------------------------

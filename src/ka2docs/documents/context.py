@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .history import IndicatorPosition, Position
+from ..history import IndicatorPosition, Position
 
 ILLUSTRATIVE_NOTE = (
     "Illustrative: values marked (illustrative) come from data whose source is labelled "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problem, problem
+from ..errors import Problem, problem
 
 MAX_NAME = 100  # a name goes into titles and document properties (Word allows 255 in all)
 

@@ -20,7 +20,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from .errors import DataError, problem
+from ..errors import DataError, problem
 
 
 class LineDict(dict):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError, Problem, problem
+from ..errors import DataError, Problem, problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real table is a few kB; 20 MB is generous
 MAX_CELL = 32_000  # Excel's cell limit is 32,767 characters; our workbooks must open in it
@@ -68,7 +68,7 @@ def read_text(path: Path, display: str) -> str:
 
 def read_table(path: Path, display: str) -> Table:
     if path.suffix == ".xlsx":
-        from .formats import xlsx  # only a workbook needs openpyxl
+        from ..layout import xlsx  # only a workbook needs openpyxl
 
         check_size(path, display)
         header, records = xlsx.read_first_sheet(path, display)

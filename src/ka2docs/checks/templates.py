@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem, TemplateError, problem
+from ..errors import Problem, TemplateError, problem
 
 # Template files by suffix: Word, Excel, and the jinja text of an HTML page.
 SUFFIXES = {".docx": "docx", ".xlsx": "xlsx", ".j2": "html"}
@@ -37,9 +37,9 @@ class TemplateCheck:
 
 def check(templates: Path, data_dir: Path, as_at: dt.date) -> list[TemplateCheck]:
     """Every template file under `templates` (Word, Excel, HTML; and any a document names that is missing), in name order."""
-    from .documents import plan
-    from .load import load
-    from .validate import validate
+    from ..data.load import load
+    from ..documents.plan import plan
+    from ..validate import validate
 
     templates = Path(templates)
     if not templates.is_dir():
@@ -80,11 +80,11 @@ def _check_one(templates: Path, name: str, users: list) -> TemplateCheck:
 
 def _variables(path: Path, fmt: str) -> set[str]:
     if fmt == "docx":
-        from .formats import docx
+        from ..layout import docx
 
         return docx.template_variables(path)
     if fmt == "xlsx":
-        from .formats import xlsx
+        from ..layout import xlsx
 
         return xlsx.template_fields(path)
     return _jinja_variables(path)
@@ -95,7 +95,7 @@ def _jinja_variables(path: Path) -> set[str]:
     import jinja2
     from jinja2 import meta
 
-    from .formats import html
+    from ..layout import html
 
     try:
         source = path.read_text(encoding="utf-8")
@@ -109,10 +109,8 @@ def _jinja_variables(path: Path) -> set[str]:
 
 def _trial_render(path: Path, templates: Path, document, result: TemplateCheck) -> None:
     """Render one real document: the renderer is the final word on what a template can be given."""
-    from .documents import render
-
     try:
-        render(document, templates)
+        document.render(templates)
     except TemplateError as exc:
         result.problems.extend(exc.problems)
         found = {m.group(1) or m.group(2) for p in exc.problems for m in [UNFILLED.search(p.message)] if m}

@@ -1,0 +1,33 @@
+"""A document a build writes: what it says (its context) and what lays it out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Document:
+    """One output file. The id names the output, the template its house style; the layout
+    is the function that turns the context and the template into the file's bytes."""
+
+    id: str
+    kind: str  # submission | matrix | committee-report | local-action-plan | bulletin | refresh-schedule
+    template: str  # relative to the templates folder: FORMAT/NAME, e.g. docx/county-report.docx
+    context: dict
+    layout: Callable[[dict, Path], bytes]
+    classification: str = "part1"
+
+    @property
+    def format(self) -> str:
+        """xlsx, docx or html: the templates folder a template lives in says it."""
+        return self.template.split("/", 1)[0]
+
+    @property
+    def path(self) -> str:
+        folder = "restricted/" if self.classification == "part2" else ""
+        return f"{folder}{self.id}.{self.format}"
+
+    def render(self, templates: Path) -> bytes:
+        return self.layout(self.context, Path(templates) / self.template)
