@@ -189,7 +189,7 @@ def check_documents(out: OutOpt = Path("output")) -> None:
 
     Exit 0 when every document passes, 1 when any fails, 2 when OUT holds no build.
     Rules: heading-order, table-header, merged-cells, image-alt, doc-title, doc-language,
-    contrast, empty-paragraph-layout, sheet-name, frozen-header, blank-header, pdf-tagged, pdf-title.
+    contrast, empty-paragraph-layout, sheet-name, frozen-header, blank-header, pdf-tagged, pdf-title, leak.
     """
     from .checks import check_output
 
