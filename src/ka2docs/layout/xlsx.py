@@ -58,17 +58,22 @@ def _read_sheet(book, display: str) -> tuple[list[str], list[tuple[int, list[str
     header: list[str] = []
     records: list[tuple[int, list[str]]] = []
     cells = 0
-    for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=columns or MAX_COLUMNS + 1, values_only=True), start=1):
-        while row and row[-1] is None:  # Excel pads rows to the sheet's width
-            row = row[:-1]
-        if not row:
+    # The stated dimension can be wrong (or absent), and openpyxl would silently drop cells
+    # outside it: read every row as written, refusing at the first cell past the limits
+    # (an empty row costs next to nothing; a row is as wide as its last cell).
+    sheet.reset_dimensions()
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if row.count(None) == len(row):
             continue
-        if number > MAX_ROWS or len(row) > MAX_COLUMNS:
-            raise _too_big(display, f"it has a cell in row {number}, column {len(row)}")
-        cells += len(row)
+        end = len(row)
+        while row[end - 1] is None:  # Excel pads rows to the sheet's width
+            end -= 1
+        if number > MAX_ROWS or end > MAX_COLUMNS:
+            raise _too_big(display, f"it has a cell in row {number}, column {end}")
+        cells += end
         if cells > MAX_CELLS:
             raise _too_big(display, f"it has more than {MAX_CELLS:,} cells")
-        texts = [_as_text(v) for v in row]
+        texts = [_as_text(v) for v in row[:end]]
         if number == 1:
             header = texts
         else:
