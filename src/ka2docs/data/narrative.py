@@ -103,7 +103,7 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
         if key not in REPORT_KEYS:
             problems.append(problem(display, line_of(doc, key), str(key), "unknown key (allowed: " + ", ".join(sorted(REPORT_KEYS)) + ")"))
     for key in sorted(REQUIRED - set(doc)):
-        problems.append(problem(display, doc.line, key, "is missing (required: " + ", ".join(sorted(REQUIRED)) + ")"))
+        problems.append(problem(display, doc.line, key, "is missing (allowed: a report with " + ", ".join(sorted(REQUIRED)) + ")"))
     dates = {}
     for key in ("as_at", "meeting_date"):
         if key in doc:
