@@ -7,6 +7,7 @@ make it in Excel.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -275,6 +276,18 @@ CASES = [
     ("narrative-part-of-a-number", narrative("{{ indicators.total }}"), "kcc-county-council-2008-05-15.yaml:18", "has no attribute 'total'"),
     ("narrative-unclosed", narrative("{{ indicators"), "kcc-county-council-2008-05-15.yaml:18", "bad {{ }} expression"),
     ("narrative-call", narrative("{{ lipsum() }}"), "kcc-county-council-2008-05-15.yaml:18", "calling a function is not allowed"),
+    # --- found by hand (probing as a hurried officer) and by the fuzzer ---------------------------
+    ("table-is-a-folder", lambda d: ((d / "events.csv").unlink(), (d / "events.csv").mkdir()), "events.csv", "is not a file"),
+    ("table-is-a-pipe", lambda d: ((d / "events.csv").unlink(), os.mkfifo(d / "events.csv")), "events.csv", "is not a file"),
+    ("table-is-a-broken-link", lambda d: ((d / "events.csv").unlink(), os.symlink(d / "gone.csv", d / "events.csv")), "events.csv", "is not a file"),
+    ("report-is-a-folder", lambda d: (d / "reports" / "zz.yaml").mkdir(), "zz.yaml", "is not a file"),
+    ("reports-is-a-file", lambda d: (shutil.rmtree(d / "reports"), (d / "reports").write_text("x")), "reports", "is not a folder"),
+    ("csv-saved-as-utf16", lambda d: (d / "events.csv").write_bytes((d / "events.csv").read_text(encoding="utf-8").encode("utf-16")), "events.csv:1", "the file is UTF-16"),
+    ("paragraphs-not-a-list", replace(KCC, "  - heading: Introduction\n    paragraphs:", "  - heading: Introduction\n    paragraphs: 5\n  - heading: Old\n    paragraphs:"), "kcc-county-council-2008-05-15.yaml", "sections[1].paragraphs: must be a list"),
+    ("annexes-not-a-list", replace(KCC, "annexes:", "annexes: 5\nold_annexes:"), "kcc-county-council-2008-05-15.yaml", "annexes: must be a list"),
+    ("set-limit-not-a-number", replace("agreement.yaml", "limit: 35", "limit: abc"), "agreement.yaml", "sets.limit: 'abc' is not a whole number"),
+    ("indicator-set-first-after-last", replace("agreement.yaml", "    first: 1\n", "    first: 300\n"), "agreement.yaml", "first no more than last"),
+    ("report-without-template", replace(KCC, "template: ", "#template: "), "kcc-county-council-2008-05-15.yaml", "template: is missing (allowed: a report with"),
 ]
 
 

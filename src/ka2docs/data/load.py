@@ -259,8 +259,8 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         facts["refresh"] = _refresh(facts, display, problems)
     ni_set = facts.get("indicator_set")
     first, last = (ni_set.get("first"), ni_set.get("last")) if isinstance(ni_set, dict) else (None, None)
-    if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and ni_set.get("name")):
-        problems.append(problem(display, line_of(facts, "indicator_set"), "agreement.indicator_set", "must give name, first and last (allowed: e.g. name: National Indicator Set, first: 1, last: 198)"))
+    if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and len(str(last)) <= MAX_DIGITS and int(first) <= int(last) and ni_set.get("name")):
+        problems.append(problem(display, line_of(facts, "indicator_set"), "agreement.indicator_set", "must give name, first and last, first no more than last (allowed: e.g. name: National Indicator Set, first: 1, last: 198)"))
         first, last = 1, 0
     vocabularies = {}
     for key in ("sets", "statuses", "roles", "themes", "relevance_levels"):
@@ -318,6 +318,10 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
         if code in seen:
             problems.append(problem(display, line, f"{key}.code", f"'{code}' appears twice (allowed: each code once)"))
         seen.add(code)
+        limit = item.get("limit")
+        if limit is not None and not (isinstance(limit, int) and not isinstance(limit, bool) and 0 <= limit < 10**MAX_DIGITS):
+            problems.append(problem(display, line_of(item, "limit"), f"{key}.limit", f"'{shown(str(limit))}' is not a whole number (allowed: the most indicators the set may hold, e.g. 35)"))
+            continue
         extra = {k: v for k, v in item.items() if k not in ("code", "label")}
         out.append(model.Code(str(code), str(label), extra))
     return out

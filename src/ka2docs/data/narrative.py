@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,9 @@ class Report:
 
 def load_reports(data_dir: Path, problems: list[Problem]) -> list[Report]:
     folder = data_dir / "reports"
+    if os.path.lexists(folder) and not folder.is_dir():
+        problems.append(problem(str(folder), 0, "", "is not a folder (allowed: a reports folder of .yaml narratives, or none)"))
+        return []
     if not folder.is_dir():
         return []
     reports = []
@@ -141,6 +145,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
         lists[key] = [Text(str(v), display, line_of(node, i), f"{key}[{i + 1}]") for i, v in enumerate(node)]
     sections = _sections(doc.get("sections"), display, problems)
     annexes = []
+    if not isinstance(doc.get("annexes") or LineList(), LineList):
+        problems.append(problem(display, line_of(doc, "annexes"), "annexes", "must be a list (allowed: - title: ..., table: ...)"))
+        doc["annexes"] = LineList()
     for index, annex in enumerate(doc.get("annexes") or []):
         if not isinstance(annex, LineDict) or "table" not in annex or "title" not in annex:
             problems.append(problem(display, line_of(doc.get("annexes"), index), f"annexes[{index + 1}]", "needs a title and a table (allowed: title: ..., table: ...)"))
@@ -173,6 +180,9 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
                 problems.append(problem(display, line_of(section, key), f"{where}.{key}", "unknown key (allowed: heading, paragraphs)"))
         blocks = []
         paragraphs = section.get("paragraphs") or LineList()
+        if not isinstance(paragraphs, LineList):
+            problems.append(problem(display, line_of(section, "paragraphs"), f"{where}.paragraphs", "must be a list (allowed: one '- paragraph' a line)"))
+            paragraphs = LineList()
         for p_index, item in enumerate(paragraphs):
             column = f"{where}.paragraphs[{p_index + 1}]"
             line = line_of(paragraphs, p_index)

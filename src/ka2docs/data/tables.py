@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,13 +43,16 @@ class Table:
 def find_table(data_dir: Path, name: str) -> Path | None:
     """The table `name` as CSV or XLSX; None when neither exists, a DataError when both
     do (which one is the up-to-date copy is the user's to say, not ours to guess)."""
-    found = [data_dir / f"{name}{suffix}" for suffix in (".csv", ".xlsx") if (data_dir / f"{name}{suffix}").exists()]
+    # lexists: a broken link is found, and refused as not a file, rather than taken for no table
+    found = [data_dir / f"{name}{suffix}" for suffix in (".csv", ".xlsx") if os.path.lexists(data_dir / f"{name}{suffix}")]
     if len(found) > 1:
         raise DataError([problem(str(found[1]), 0, "", f"{found[0].name} is here too: two files for one table (allowed: one of {name}.csv or {name}.xlsx; delete or rename the other)")])
     return found[0] if found else None
 
 
 def check_size(path: Path, display: str) -> None:
+    if not path.is_file():  # a folder, or a pipe that would wait for ever to be read
+        raise DataError([problem(display, 0, "", "is not a file (allowed: a plain file)")])
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise DataError([problem(display, 0, "", f"file is {size / 1e6:.0f} MB (allowed: at most {MAX_FILE_BYTES // 1_000_000} MB)")])
@@ -58,6 +62,8 @@ def read_text(path: Path, display: str) -> str:
     """A text file's contents: UTF-8 with or without a BOM, any line ending."""
     check_size(path, display)
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's 'Unicode Text', Notepad's 'Unicode'
+        raise DataError([problem(display, 1, "", "the file is UTF-16 (allowed: UTF-8 text; in Excel save as 'CSV UTF-8', elsewhere choose the UTF-8 encoding)")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
