@@ -421,6 +421,9 @@ TEMPLATE_CASES = [
     ("xlsx-outside-workbook-link", template_member("xlsx/submission.xlsx", "xl/externalLinks/_rels/externalLink1.xml.rels", lambda _: EXTERNAL_LINK_RELS), "submission.xlsx", "Budget.xlsx' outside the file"),
     ("xlsx-template-zip-bomb", template_bomb, "submission.xlsx", "template unpacks to"),
     ("docx-template-many-parts", template_many_parts, "county-report.docx", "parts"),
+    ("docx-tag-string-repetition", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ subject * 10000000000 }}", 1)), "county-report.docx", "characters or items, more than 100,000"),
+    ("docx-tag-power", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ 10 ** 1000 ** 1000 }}", 1)), "county-report.docx", "a number of more than 300 digits"),
+    ("docx-tag-division-by-zero", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ 1 / 0 }}", 1)), "county-report.docx", "ZeroDivisionError"),
     ("docx-template-not-a-zip", lambda t: (t / "docx" / "county-report.docx").write_bytes(b"PK\x03\x04 not really"), "county-report.docx", "is not a valid Word or Excel template"),
 ]
 

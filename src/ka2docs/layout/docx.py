@@ -38,9 +38,9 @@ def environment():
     """The sandbox tags render in; each template's XML is compiled once per process."""
     if not _ENVIRONMENT:
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
+        from .sandbox import LimitedSandbox
 
-        class Compiled(SandboxedEnvironment):
+        class Compiled(LimitedSandbox):
             # docxtpl compiles the whole document.xml (and each header, footer and
             # property) on every render; the source is the template's, so keep the result.
             def from_string(self, source, globals=None, template_class=None):
@@ -126,6 +126,8 @@ def render(context: dict, template: Path) -> bytes:
         raise TemplateError([problem(str(template), 0, "tag", f"syntax error: {exc.message} (allowed: jinja tags as in the shipped templates)")]) from None
     except jinja2.TemplateError as exc:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc} (allowed: jinja tags as in the shipped templates)")]) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ title + 1 }} in a tag
+        raise TemplateError([problem(str(template), 0, "tag", f"a tag cannot be filled in: {type(exc).__name__}: {exc} (allowed: jinja tags as in the shipped templates)")]) from None
     _set_properties(tpl.docx, context.get("properties", {}))  # get_docx() would reload the template
     return _save(tpl)
 

@@ -26,9 +26,10 @@ def preload() -> None:
 
 def environment():
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    from .sandbox import LimitedSandbox
+
+    env = LimitedSandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["rich"] = rich
     return env
 
@@ -78,4 +79,6 @@ def render(context: dict, template: Path) -> bytes:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc.message} (allowed: {', '.join(sorted(values))})")]) from None
     except jinja2.TemplateError as exc:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc} (allowed: jinja tags as in the shipped template)")]) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ title + 1 }} in a tag
+        raise TemplateError([problem(str(template), 0, "tag", f"a tag cannot be filled in: {type(exc).__name__}: {exc} (allowed: jinja tags as in the shipped template)")]) from None
     return text.encode("utf-8")
