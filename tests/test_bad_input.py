@@ -424,6 +424,9 @@ TEMPLATE_CASES = [
     ("docx-tag-string-repetition", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ subject * 10000000000 }}", 1)), "county-report.docx", "characters or items, more than 100,000"),
     ("docx-tag-power", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ 10 ** 1000 ** 1000 }}", 1)), "county-report.docx", "a number of more than 300 digits"),
     ("docx-tag-division-by-zero", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ 1 / 0 }}", 1)), "county-report.docx", "ZeroDivisionError"),
+    ("xlsx-template-entity-bomb", template_member("xlsx/submission.xlsx", "xl/worksheets/sheet1.xml", lambda body: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + body.split(b"?>", 1)[-1]), "submission.xlsx", "declares a DTD"),
+    ("xlsx-template-sheet-not-xml", template_member("xlsx/submission.xlsx", "xl/worksheets/sheet1.xml", lambda body: body[: len(body) // 2]), "submission.xlsx", "xl/worksheets/sheet1.xml: the part is not well-formed XML"),
+    ("docx-template-styles-not-xml", template_member("docx/county-report.docx", "word/styles.xml", lambda body: b"<w:styles"), "county-report.docx", "word/styles.xml: the part is not well-formed XML"),
     ("docx-template-not-a-zip", lambda t: (t / "docx" / "county-report.docx").write_bytes(b"PK\x03\x04 not really"), "county-report.docx", "is not a valid Word or Excel template"),
 ]
 

@@ -95,7 +95,8 @@ def open_template(path: Path):
         tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
         return tpl
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Word file raises many kinds
-        raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {exc} (allowed: a .docx file)")]) from None
+        reason = re.sub(r"file '<_io\.BytesIO object at 0x[0-9a-f]+>' ", "", str(exc))  # it was read from memory, after cleaning
+        raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {reason} (allowed: a .docx file)")]) from None
 
 
 def template_variables(path: Path) -> set[str]:

@@ -34,6 +34,7 @@ PERSONAL = ("Company", "Manager", "HyperlinkBase")  # app.xml fields naming peop
 SAFE_LINKS = ("http://", "https://", "mailto:")  # a hyperlink a reader follows, not a file on someone's disk
 MACROS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
 COMMENTS = re.compile(r"^(word/comments[^/]*\.xml|xl/comments[^/]*\.xml|xl/threadedComments/)", re.IGNORECASE)
+DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 TRACKED = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
 
 
@@ -51,7 +52,11 @@ def cleaned(path: Path) -> bytes:
             members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
     except Exception as exc:  # noqa: BLE001 - a damaged, encrypted or truncated archive raises many kinds
         raise TemplateError([problem(display, 0, "", f"cannot open template: {exc} (allowed: a .docx or .xlsx saved by Word, Excel or LibreOffice)")]) from None
-    refused = [(part, what, how) for part, what, how in leaks(members) if how]
+    # Word and Excel never write a DTD; one in a template can only be an entity bomb or an outside fetch.
+    refused = [(name, "the part declares a DTD (<!DOCTYPE>)", "XML parts as Word, Excel or LibreOffice save them") for name, body in members.items() if DOCTYPE.search(body[:4096])]
+    refused += [(name, f"the part is not well-formed XML: {reason}", "XML parts as Word, Excel or LibreOffice save them") for name, reason in _malformed(members) if not any(r[0] == name for r in refused)]
+    if not refused:
+        refused += [(part, what, how) for part, what, how in leaks(members) if how]
     if refused:
         raise TemplateError([problem(display, 0, part, f"{what} (allowed: {how})") for part, what, how in refused])
     try:
@@ -64,6 +69,20 @@ def cleaned(path: Path) -> bytes:
     if "docProps/core.xml" in members:  # the writers fill it from the data; nothing of the template's stays
         members["docProps/core.xml"] = CORE
     return zipfile_.archive(list(members.items()))
+
+
+def _malformed(members: dict[str, bytes]) -> list[tuple[str, str]]:
+    """XML parts that do not parse: found here once, not deep inside a render in a worker."""
+    from lxml import etree
+
+    out = []
+    for name, body in members.items():
+        if name.endswith((".xml", ".rels")) and not DOCTYPE.search(body[:4096]):
+            try:
+                _xml(body)
+            except etree.XMLSyntaxError as exc:
+                out.append((name, str(exc).splitlines()[0][:120]))
+    return out
 
 
 def leaks(members: dict[str, bytes]) -> list[tuple[str, str, str]]:
