@@ -45,7 +45,7 @@ def personal(members: dict) -> None:
     add_relationship(members, "_rels/.rels", '<Relationship Id="rIdCustom9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>')
     members["docProps/core.xml"] = re.sub(rb"<dc:creator>[^<]*</dc:creator>|<dc:creator/>", f"<dc:creator>{PERSON}</dc:creator>".encode(), members["docProps/core.xml"])
     if b"<dc:creator>" not in members["docProps/core.xml"]:
-        members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"</cp:coreProperties>", f"<dc:creator>{PERSON}</dc:creator></cp:coreProperties>".encode())
+        members["docProps/core.xml"] = members["docProps/core.xml"].replace(b"</cp:coreProperties>", f'<dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">{PERSON}</dc:creator></cp:coreProperties>'.encode())
 
 
 def attached_template(members: dict) -> None:
