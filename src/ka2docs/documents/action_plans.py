@@ -7,7 +7,6 @@ plan and the report that endorses it can never disagree.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from .. import model

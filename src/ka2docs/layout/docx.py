@@ -38,6 +38,7 @@ def environment():
     """The sandbox tags render in; each template's XML is compiled once per process."""
     if not _ENVIRONMENT:
         from jinja2 import StrictUndefined
+
         from .sandbox import LimitedSandbox
 
         class Compiled(LimitedSandbox):

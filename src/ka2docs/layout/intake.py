@@ -27,9 +27,9 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 APP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 CORE = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
-).encode()
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+)
 PERSONAL = ("Company", "Manager", "HyperlinkBase")  # app.xml fields naming people, firms or their folders
 SAFE_LINKS = ("http://", "https://", "mailto:")  # a hyperlink a reader follows, not a file on someone's disk
 MACROS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
@@ -89,15 +89,15 @@ def leaks(members: dict[str, bytes]) -> list[tuple[str, str, str]]:
     """What in an Office archive reaches outside it or names who made it: (part, what,
     how to fix it; empty when intake removes it itself)."""
     found = []
-    for name in members:
+    for name, body in members.items():
         if MACROS.search(name):
             found.append((name, "the file holds a macro project", "a template saved as a plain .docx or .xlsx, not macro-enabled"))
         elif COMMENTS.match(name):
             found.append((name, "the file holds comments, with their authors' names", "a template without comments: delete them first"))
-        elif name.startswith("word/") and name.endswith(".xml") and TRACKED.search(members[name]):
+        elif name.startswith("word/") and name.endswith(".xml") and TRACKED.search(body):
             found.append((name, "the file holds tracked changes, with their authors' names", "a template with every change accepted or rejected"))
         elif name.endswith(".rels"):
-            found.extend((name, what, how) for what, how in _outside_links(members[name]))
+            found.extend((name, what, how) for what, how in _outside_links(body))
     if "docProps/custom.xml" in members:
         found.append(("docProps/custom.xml", "custom document properties are kept", ""))
     app = members.get("docProps/app.xml", b"")

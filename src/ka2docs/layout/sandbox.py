@@ -18,9 +18,9 @@ class LimitedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(left, int | float) and isinstance(right, int | float) and abs(left) > 1 and right > 0:
-            if right * math.log10(abs(left)) > MAX_DIGITS:
-                raise SecurityError(f"'**' would make a number of more than {MAX_DIGITS} digits")
+        numbers = isinstance(left, int | float) and isinstance(right, int | float)
+        if operator == "**" and numbers and abs(left) > 1 and right > 0 and right > MAX_DIGITS / math.log10(abs(left)):
+            raise SecurityError(f"'**' would make a number of more than {MAX_DIGITS} digits")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, str | list | tuple) and isinstance(count, int) and len(sequence) * count > MAX_REPEAT:
