@@ -111,6 +111,8 @@ def _to_table(display: str, header: list[str], records: list[tuple[int, list[str
     for index, name in enumerate(columns):
         if not name:
             problems.append(problem(display, 1, f"column {index + 1}", "header cell is empty (allowed: a column name)"))
+        elif CONTROL_CHARACTERS.search(name):
+            problems.append(problem(display, 1, f"column {index + 1}", "header cell contains a control character (allowed: a column name in printable text)"))
         elif columns.index(name) != index:
             problems.append(problem(display, 1, name, "column appears twice in the header (allowed: each column once)"))
     rows = []
