@@ -31,6 +31,7 @@ from test_bad_input import LINE, snapshot
 
 AS_AT = dt.date(2008, 5, 1)
 EXAMPLES = int(os.environ.get("KA2DOCS_FUZZ_EXAMPLES", "12"))
+FINDINGS = os.environ.get("KA2DOCS_FUZZ_LOG")  # set: a broken promise is written there and the run goes on
 SECONDS = 60  # one build of the shipped data takes about one; a hang is caught well before the suite's timeout
 YAMLS = ["agreement.yaml", *sorted(f"reports/{p.name}" for p in (DATA / "reports").glob("*.yaml"))]
 
@@ -242,7 +243,13 @@ def test_every_mutation_of_the_data_exits_0_or_2_with_lines_and_touches_nothing_
         shutil.copytree(baseline(), out)
         steps = draws.draw(st.integers(1, 3))
         what = "; ".join(draws.draw(st.sampled_from(MUTATIONS))(data, draws.draw) for _ in range(steps))
-        assert_promise_kept(data, out, what)
+        try:
+            assert_promise_kept(data, out, what)
+        except AssertionError as exc:
+            if not FINDINGS:
+                raise
+            with open(FINDINGS, "a", encoding="utf-8") as log:
+                log.write(f"{str(exc).splitlines()[0]}\n")
 
 
 @settings(max_examples=3, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=[HealthCheck.too_slow])
