@@ -110,3 +110,13 @@ def test_the_templates_command_reads_cleaned_templates_too(restyled):
     result = run_cli("templates", "--templates", str(restyled), "--data", str(DATA), "--as-at", AS_AT)
     assert result.returncode == 0, result.stderr
     assert "county-report.docx" in result.stdout
+
+
+def test_a_page_template_of_megabytes_is_refused_as_a_template_error(restyled, tmp_path):
+    page = restyled / "html" / "bulletin.html.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- " + "x" * 2_000_000 + " -->", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--data", str(DATA), "--out", str(out), "--templates", str(restyled), "--as-at", AS_AT)
+    assert result.returncode == 2, result.stderr
+    assert "bulletin.html.j2: is not a file under 1000 kB" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()

@@ -60,14 +60,24 @@ def _compiled(source: str):
     return _COMPILED[source]
 
 
+MAX_TEMPLATE = 1_000_000  # the shipped page template is 6 kB
+
+
+def read_template(template: Path) -> str:
+    """The page template's text, refused when it is not a plain UTF-8 file of sensible size."""
+    try:
+        if not template.is_file() or template.stat().st_size > MAX_TEMPLATE:
+            raise TemplateError([problem(str(template), 0, "", f"is not a file under {MAX_TEMPLATE // 1000} kB (allowed: a UTF-8 text file like the shipped template)")])
+        return template.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError([problem(str(template), 0, "", f"cannot read HTML template: {exc} (allowed: a UTF-8 text file)")]) from None
+
+
 def render(context: dict, template: Path) -> bytes:
     """The page: the template filled from `context`, its chart (if any) embedded."""
     import jinja2
 
-    try:
-        source = template.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError([problem(str(template), 0, "", f"cannot read HTML template: {exc} (allowed: a UTF-8 text file)")]) from None
+    source = read_template(template)
     values = {k: v for k, v in context.items() if k not in ("body", "properties")}
     if context.get("chart"):
         values["chart_src"] = chart_uri(context["chart"])
