@@ -47,7 +47,13 @@ def find_table(data_dir: Path, name: str) -> Path | None:
     found = [data_dir / f"{name}{suffix}" for suffix in (".csv", ".xlsx") if os.path.lexists(data_dir / f"{name}{suffix}")]
     if len(found) > 1:
         raise DataError([problem(str(found[1]), 0, "", f"{found[0].name} is here too: two files for one table (allowed: one of {name}.csv or {name}.xlsx; delete or rename the other)")])
-    return found[0] if found else None
+    if found:
+        return found[0]
+    # 'Events.CSV' from a Windows PC: on this machine it is not events.csv, and would be skipped without a word.
+    near = sorted(p.name for p in data_dir.iterdir() if p.name.lower() in (f"{name}.csv", f"{name}.xlsx"))
+    if near:
+        raise DataError([problem(str(data_dir / near[0]), 0, "", f"is named with other capitals (allowed: {name}.csv or {name}.xlsx, in lower case; rename it)")])
+    return None
 
 
 def check_size(path: Path, display: str) -> None:
