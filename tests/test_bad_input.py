@@ -290,6 +290,7 @@ CASES = [
     ("header-control-character", lambda d: (d / "statuses.csv").write_bytes(b"d\x1c\xc3\xa0)Tte" + (d / "statuses.csv").read_bytes()[4:]), "statuses.csv:1", "header cell contains a control character"),
     ("value-with-a-line-separator", append("signups.csv", "2008-05-01,191,Kent\u2028Police,statutory,,,seed-003\n"), "signups.csv", "unknown partner 'Kent\\u2028Police'"),
     ("table-named-in-capitals", rename("events.csv", "Events.CSV"), "Events.CSV", "is named with other capitals"),
+    ("table-saved-as-xls", rename("events.csv", "events.xls"), "events.xls", "is not a format read here"),
     ("report-without-template", replace(KCC, "template: ", "#template: "), "kcc-county-council-2008-05-15.yaml", "template: is missing (allowed: a report with"),
 ]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import DataError, Problem, problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest real table is a few kB; 20 MB is generous
+OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers", ".tsv", ".txt")  # what else a table is saved as
 MAX_CELL = 32_000  # Excel's cell limit is 32,767 characters; our workbooks must open in it
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -53,6 +54,9 @@ def find_table(data_dir: Path, name: str) -> Path | None:
     near = sorted(p.name for p in data_dir.iterdir() if p.name.lower() in (f"{name}.csv", f"{name}.xlsx"))
     if near:
         raise DataError([problem(str(data_dir / near[0]), 0, "", f"is named with other capitals (allowed: {name}.csv or {name}.xlsx, in lower case; rename it)")])
+    other = sorted(p.name for p in data_dir.iterdir() if p.stem.lower() == name and p.suffix.lower() in OTHER_FORMATS)
+    if other:
+        raise DataError([problem(str(data_dir / other[0]), 0, "", f"is not a format read here (allowed: {name}.csv or {name}.xlsx; in Excel save as 'CSV UTF-8' or 'Excel Workbook')")])
     return None
 
 
