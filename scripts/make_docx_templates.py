@@ -138,10 +138,8 @@ def county_report() -> None:
     _save(doc, "county-report.docx")
 
 
-def district_report() -> None:
-    """A borough council's house style (seeds 000 and 002): centred heading block, item 1, paragraphs 1.1.1."""
-    doc = base("Arial", 12)
-    _report_header_footer(doc)
+def _paragraph_numbering(doc) -> None:
+    """Headings and the ending as reports numbered by paragraph lay them out."""
     for level in (1, 2, 3):  # '1.1<tab>Background' lines up with the numbered paragraphs' text, wrapped lines too
         heading = doc.styles[f"Heading {level}"].paragraph_format
         heading.tab_stops.add_tab_stop(Cm(1.5))
@@ -151,6 +149,37 @@ def district_report() -> None:
         default_tab = OxmlElement("w:defaultTabStop")
         doc.settings.element.append(default_tab)
     default_tab.set(qn("w:val"), str(int(Cm(5.0).twips)))
+
+
+def committee_report() -> None:
+    """Any council's report, a unitary's included: the council and meeting, then the
+    By/To/Subject/Classification/Summary block; numbering and words come from the narrative."""
+    doc = base("Arial", 12)
+    _report_header_footer(doc)
+    doc.styles["Table Text"].font.size = Pt(9)  # a submission appendix has eight columns
+    _paragraph_numbering(doc)  # so that `numbering: paragraphs` lays out as well as `headings`
+    _para(doc, "{{ council_upper }}", bold=True, size=14)
+    _para(doc, "{{ meeting }} - {{ meeting_date }}", bold=True).paragraph_format.space_after = Pt(12)
+    labels = (("By:", "{{ by }}"), ("To:", "{{ to }}"), ("Subject:", "{{ subject }}"), ("Classification:", "{{ classification_label }}"), ("Summary:", "{{ summary }}"))
+    for label, tag in labels:
+        paragraph = _para(doc)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(3.5))
+        paragraph.paragraph_format.left_indent = Cm(3.5)
+        paragraph.paragraph_format.first_line_indent = Cm(-3.5)
+        paragraph.add_run(label).bold = True
+        paragraph.add_run("\t" + tag)
+    decision = _para(doc, "{{ decision }}", bold=True)
+    decision.paragraph_format.space_before = Pt(6)
+    decision.paragraph_format.space_after = Pt(12)
+    _para(doc, "{{p body }}")
+    _save(doc, "committee-report.docx")
+
+
+def district_report() -> None:
+    """A borough council's house style (seeds 000 and 002): centred heading block, item 1, paragraphs 1.1.1."""
+    doc = base("Arial", 12)
+    _report_header_footer(doc)
+    _paragraph_numbering(doc)
     _para(doc, "{{ council_upper }}", bold=True, size=14).alignment = 1
     _para(doc, "{{ meeting_upper }}", bold=True).alignment = 1
     _para(doc, "{{ meeting_date }}", bold=True).alignment = 1
@@ -206,6 +235,7 @@ def _save(doc, name: str) -> None:
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     county_report()
+    committee_report()
     district_report()
     plain_document("local-action-plan.docx")
     plain_document("bulletin.docx")

@@ -96,6 +96,19 @@ def test_restricted_commentary_is_left_out_unless_asked_for(data_copy):
     assert f"NI 191  commentary: (none) -> Position {MARKER} two [restricted]" in everything.stdout
 
 
+def test_a_public_change_keeps_its_reason_after_a_restricted_row(data_copy):
+    with open(data_copy / "statuses.csv", "a", encoding="utf-8") as handle:
+        handle.write(f"2008-07-01,55,under-discussion,Position {MARKER},yes,Reason {MARKER},seed-003\n")
+        handle.write("2008-07-15,55,agreed,Settled at the July meeting,no,The Government Office accepted the revised baseline,seed-003\n")
+    args = ("changes", "--data", str(data_copy), "--since", "2008-07-10", "--as-at", "2008-07-31")
+    public = run_cli(*args)
+    assert public.returncode == 0, public.stderr
+    assert MARKER not in public.stdout
+    # The new row is public: its reason shows, though the row before it was restricted.
+    assert "(The Government Office accepted the revised baseline)" in public.stdout
+    assert "NI 55   status: Under discussion with GOSE - not yet agreed -> Agreed with GOSE" in public.stdout
+
+
 def test_since_after_as_at_is_bad_input():
     result = run_cli("changes", "--since", "2008-06-01", "--as-at", "2008-05-01")
     assert result.returncode == 2

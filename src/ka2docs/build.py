@@ -103,7 +103,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
     pool = process_pool(count) if count > 1 else None
     try:
         gaps: list = []
-        data = check(data_dir, as_at, strict=strict, gaps=gaps)
+        data = check(data_dir, as_at, strict=strict, warnings=gaps)
         documents = plan(data, as_at)
         _check_templates(documents, templates)
         if pdf:
@@ -241,6 +241,18 @@ def _tidy() -> None:
 
         gc.collect()
         gc.freeze()
+
+
+def release_frozen() -> None:
+    """In our own workers, after each task (an area of build-all): give the frozen objects
+    back to the collector and collect, so a worker's memory does not grow with the number
+    of areas it has built (frozen cycles, python-docx's, are otherwise never freed)."""
+    if not _WORKER["on"]:
+        return
+    import gc
+
+    gc.unfreeze()
+    gc.collect()
 
 
 def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, pool):

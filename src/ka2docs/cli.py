@@ -42,13 +42,19 @@ OutOpt = Annotated[Path, typer.Option("--out", help="Folder the documents and ma
 TemplatesOpt = Annotated[Path, typer.Option("--templates", help="Folder of Word and Excel templates.")]
 ProgressOpt = Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr (default: on a terminal, once the build has run for a second).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat every warning (such as an indicator with no lead yet) as an error: exit 2.")]
 
 
 def _read(data: Path, day: dt.date):
     """The data set for a question about it: bad data refused, the agreement's gaps allowed."""
     from .validate import check
 
-    return check(data, day, strict=False)
+    return check(data, day)
+
+
+def _warn(warnings) -> None:
+    for found in warnings:
+        print(f"warning: {found}", file=sys.stderr)
 
 
 def _version(value: bool) -> None:
@@ -66,39 +72,42 @@ def main(
 
 
 @app.command()
-def validate(data: DataOpt = Path("data"), as_at: AsAtOpt = None) -> None:
+def validate(data: DataOpt = Path("data"), as_at: AsAtOpt = None, strict: StrictOpt = False) -> None:
     """Check every data file; list every problem as FILE:LINE: COLUMN: what is wrong (what is allowed)."""
     from .validate import check
 
     day = _date(as_at)
-    dataset = check(data, day)
+    warnings: list = []
+    dataset = check(data, day, strict=strict, warnings=warnings)
+    _warn(warnings)
     print(f"{data}: OK as at {day.isoformat()} ({len(dataset.indicators)} indicator rows, {len(dataset.signups)} sign-ups, {len(dataset.targets)} baselines and targets, {len(dataset.statuses)} statuses)")
 
 
 @app.command()
 def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt = False) -> None:
     """The position on target-setting: how many indicators have each negotiation status."""
-    from .history import position
+    from .documents.context import ILLUSTRATIVE_NOTE, summary_cells
+    from .history import position, summary
 
     day = _date(as_at)
     now = position(_read(data, day), day)
-    counts = now.status_counts()
-    negotiated = now.negotiated
-    others = [i for s in now.agreement.sets[1:] for i in now.in_set(s.code)]
-    # Statuses whose count includes a row from an illustrative source, marked as the documents mark them.
-    illustrative = [e.code for e in now.agreement.statuses if any(i.status and i.status.status == e.code and now.data.is_illustrative(i.status.source) for i in negotiated)]
+    table = summary(now)
     if as_json:
-        print(json.dumps({"as_at": day.isoformat(), "indicators": len(negotiated), "dcsf": len(others), "counts": counts, "illustrative": illustrative}, sort_keys=True))
+        sets = {r.code: r.count for r in table.rows if r.kind == "set"}
+        print(json.dumps({
+            "as_at": day.isoformat(), "indicators": len(now.negotiated), "counts": table.counts, "sets": sets,
+            "dcsf": sets.get("dcsf", 0),  # kept for the shipped data's scripts; `sets` names every set by its code
+            "illustrative": [r.code for r in table.rows if r.kind == "status" and r.illustrative],
+            "rows": [{"kind": r.kind, "code": r.code, "label": r.label, "count": r.count, "illustrative": r.illustrative} for r in table.rows],
+        }, sort_keys=True))
         return
     print(f"{now.agreement.name}: position on target-setting as at {day:%d/%m/%y}")
-    for entry in now.agreement.statuses:
-        if any(i.status and i.status.status == entry.code for i in negotiated):
-            print(f"{counts[entry.code]:>6}  {entry.label}{' (illustrative)' if entry.code in illustrative else ''}")
-    print(f"{len(negotiated):>6}  Total")
-    for s in now.agreement.sets[1:]:
-        print(f"{'(' + str(len(now.in_set(s.code))) + ')':>6}  {s.label}")
-    if illustrative:
-        print("Illustrative: a count marked (illustrative) includes a status whose source is labelled illustrative, not a real paper.")
+    cells = summary_cells(table)
+    width = max(len(count) for _, count in cells)
+    for label, count in cells:
+        print(f"{count:>{width}}  {label}")
+    if table.illustrative:
+        print(ILLUSTRATIVE_NOTE)
 
 
 @app.command()
@@ -108,7 +117,7 @@ def build(
     out: OutOpt = Path("output"),
     templates: TemplatesOpt = Path("templates"),
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside every Word document (needs LibreOffice).")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 2) on the agreement's gaps, such as an indicator with no lead, instead of warning.")] = False,
+    strict: StrictOpt = False,
     progress_bar: ProgressOpt = None,
 ) -> None:
     """Write every document due as at the date, and output/manifest.json."""
@@ -117,8 +126,7 @@ def build(
     day = _date(as_at)
     progress = _progress("documents", progress_bar)
     result = run(data, out, templates, day, pdf=pdf, progress=progress, strict=strict)
-    for gap in result.gaps:
-        print(f"warning: {gap}", file=sys.stderr)
+    _warn(result.gaps)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if progress:
@@ -237,13 +245,14 @@ def templates(
     templates: TemplatesOpt = Path("templates"),
     data: DataOpt = Path("data"),
     as_at: AsAtOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """List each Word and Excel template, the variables its tags use, and any the data does not provide."""
     from .checks.templates import check
     from .errors import TemplateError
 
     day = _date(as_at)
-    results = check(templates, data, day)
+    results = check(templates, data, day, strict=strict)
     for r in results:
         used = f"used by {len(r.documents)} document{'' if len(r.documents) == 1 else 's'}" if r.documents else "used by no document"
         print(f"{r.template}: {used} as at {day.isoformat()}{'' if r.ok else '  FAILED'}")
@@ -267,7 +276,7 @@ def build_all(
     """Build every area's documents at once (one process per core); an area whose data did not change is left as it is."""
     import time
 
-    from .national import AreasFailed
+    from .errors import AreasFailed
     from .national import build_all as run_all
 
     day = _date(as_at)

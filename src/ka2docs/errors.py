@@ -23,6 +23,7 @@ class Problem:
     line: int
     column: str
     message: str
+    severity: str = "error"  # or "warning": reported, and an error only under --strict
 
     def __str__(self) -> str:
         line = f"{self.line}:" if self.line else ""
@@ -44,14 +45,40 @@ class TemplateError(DataError):
     """A template that cannot render: syntax error, unknown variable, unreadable file."""
 
 
+class ConversionError(Ka2docsError):
+    """LibreOffice could not convert a document, or ran past the time limit."""
+
+
+class AreasFailed(Ka2docsError):
+    """build-all: some areas could not be built (each named with its problems)."""
+
+    exit_code = 2
+
+
 class ToolMissing(Ka2docsError):
     """An outside program an option needs (LibreOffice for --pdf) is not installed."""
 
     exit_code = 2
 
 
-def problem(file: str, line: int, column: str, message: str) -> Problem:
-    return Problem(str(file), line, column, message)
+def problem(file: str, line: int, column: str, message: str, severity: str = "error") -> Problem:
+    return Problem(str(file), line, column, message, severity)
+
+
+def warning(file: str, line: int, column: str, message: str) -> Problem:
+    return Problem(str(file), line, column, message, "warning")
+
+
+def settle(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """Raise DataError with every error (every warning too, when strict); return the warnings.
+
+    The one place a list of problems becomes a verdict, so `validate`, `templates` and
+    `build` agree on the same data.
+    """
+    errors = [p for p in problems if strict or p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    return sorted(set(problems), key=_problem_order)
 
 
 def _problem_order(p: Problem) -> tuple:

@@ -152,6 +152,9 @@ class PlanEntry:
     where: Where
 
 
+DEFAULT_MARKINGS = {"part1": "Part 1 - Public", "part2": "Part 2 - Private"}  # where agreement.yaml names none
+
+
 @dataclass
 class Agreement:
     """agreement.yaml: the names, years, vocabularies and rules of one area's agreement."""
@@ -170,6 +173,15 @@ class Agreement:
     @property
     def name(self) -> str:
         return self.facts["name"]
+
+    def marking(self, classification: str) -> str:
+        """The protective marking a document of this classification prints in its header."""
+        return (self.facts.get("markings") or {}).get(classification) or DEFAULT_MARKINGS[classification]
+
+    @property
+    def office(self) -> str:
+        """Who writes the partnership's own papers (bulletins, matrix, submission, schedule)."""
+        return self.facts.get("partnership_office") or self.facts.get("responsible_authority", "")
 
     def label(self, vocabulary: str, code: str) -> str:
         for entry in getattr(self, vocabulary):

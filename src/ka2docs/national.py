@@ -14,17 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import build, process_pool, workers
+from .build import build, process_pool, release_frozen, workers
 from .errors import DataError, Ka2docsError, problem
 
 AGREEMENT_FILE = "agreement.yaml"
 DATA_SUFFIXES = (".csv", ".xlsx")
-
-
-class AreasFailed(Ka2docsError):
-    """Some areas could not be built (bad data or templates); the others were."""
-
-    exit_code = 2
 
 
 @dataclass
@@ -99,6 +93,8 @@ def _build_area(task: tuple[Path, Path, Path, dt.date]) -> AreaResult:
     except Exception as exc:  # noqa: BLE001 - one area's surprise must not stop the others; said, not hidden
         line = f"{folder}: unexpected error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} (allowed: run `ka2docs build --debug --data {folder}` for the traceback)"
         return AreaResult(folder.name, problems=[line], seconds=time.perf_counter() - start)
+    finally:
+        release_frozen()
     return AreaResult(
         folder.name, documents=len(done.documents), written=len(done.written), reused=len(done.reused),
         unchanged=done.unchanged, seconds=time.perf_counter() - start,

@@ -11,39 +11,37 @@ from collections import defaultdict
 from itertools import pairwise
 
 from . import model
-from .errors import DataError, Problem, problem
+from .errors import Problem, problem, settle, warning
 from .history import position
 
 
-def check(data_dir, as_at: dt.date, *, strict: bool = True, gaps: list[Problem] | None = None) -> model.DataSet:
-    """Load and validate together, reporting the problems of both in one list.
+def check(data_dir, as_at: dt.date, *, strict: bool = False, warnings: list[Problem] | None = None) -> model.DataSet:
+    """Load and validate together: every command reads the data this way.
 
-    strict=False lets the gaps of an agreement still under negotiation (an indicator with
-    no lead yet) through into `gaps` instead of failing: a build must still produce the
-    sign-up matrix that shows them, so the office can chase them.
+    Errors from loading and from the cross-row rules are raised together (DataError).
+    Warnings (the gaps of an agreement still under negotiation, such as an indicator with
+    no lead yet) go into `warnings`: a build must still produce the sign-up matrix that
+    shows them, so the office can chase them. strict turns every warning into an error.
     """
     from .data.load import load
 
     problems: list[Problem] = []
     data = load(data_dir, problems)
-    validate(data, as_at, problems, strict=strict, gaps=gaps)
+    found = validate(data, as_at, problems, strict=strict)
+    if warnings is not None:
+        warnings.extend(found)
     return data
 
 
-def validate(data: model.DataSet, as_at: dt.date, problems: list[Problem] | None = None, *, strict: bool = True, gaps: list[Problem] | None = None) -> None:
-    """Raise DataError with every cross-row problem (and any already in `problems`)."""
+def validate(data: model.DataSet, as_at: dt.date, problems: list[Problem] | None = None, *, strict: bool = False) -> list[Problem]:
+    """Raise DataError with every cross-row error (and any already in `problems`); return the warnings."""
     problems = problems if problems is not None else []
     _duplicates(data, problems)
     _indicator_rows(data, problems)
     _references(data, problems)
     _as_at_rules(data, as_at, problems)
-    found = negotiation_gaps(data, as_at)
-    if strict:
-        problems.extend(found)
-    elif gaps is not None:
-        gaps.extend(found)
-    if problems:
-        raise DataError(problems)
+    problems.extend(negotiation_gaps(data, as_at))
+    return settle(problems, strict)
 
 
 def _at(record, column: str, message: str) -> Problem:
@@ -122,7 +120,7 @@ def _references(data: model.DataSet, problems: list[Problem]) -> None:
 def negotiation_gaps(data: model.DataSet, as_at: dt.date) -> list[Problem]:
     """What the agreement still lacks as at the date: every negotiated indicator needs a lead."""
     return [
-        _at(indicator.added, "ni", f"NI {indicator.ni} has no lead partner as at {as_at} (allowed: at least one signups.csv row with role lead on or before that date)")
+        warning(indicator.added.where.file, indicator.added.where.line, "ni", f"NI {indicator.ni} has no lead partner as at {as_at} (allowed: at least one signups.csv row with role lead on or before that date)")
         for indicator in position(data, as_at).negotiated
         if not indicator.leads
     ]

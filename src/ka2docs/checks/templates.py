@@ -35,17 +35,15 @@ class TemplateCheck:
         return not self.problems
 
 
-def check(templates: Path, data_dir: Path, as_at: dt.date) -> list[TemplateCheck]:
+def check(templates: Path, data_dir: Path, as_at: dt.date, strict: bool = False) -> list[TemplateCheck]:
     """Every template file under `templates` (Word, Excel, HTML; and any a document names that is missing), in name order."""
-    from ..data.load import load
     from ..documents.plan import plan
-    from ..validate import validate
+    from ..validate import check as check_data
 
     templates = Path(templates)
     if not templates.is_dir():
         raise TemplateError([problem(str(templates), 0, "", "no such templates folder (allowed: a folder holding docx/ and xlsx/ templates)")])
-    data = load(data_dir)
-    validate(data, as_at)
+    data = check_data(data_dir, as_at, strict=strict)  # as a build reads it: warnings do not stop the check
     documents = plan(data, as_at)
     names = {p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.suffix in SUFFIXES and not p.name.startswith("~$")}
     names |= {d.template for d in documents}

@@ -1,6 +1,6 @@
 """Read data/ into a DataSet, collecting every problem before giving up.
 
-Each table is declared once in TABLES: its columns, which are required and what each
+Each table is declared once in schema.py: its columns, which are required and what each
 may hold. Vocabularies (statuses, roles, themes, years...) come from agreement.yaml, so
 another area's data works with no change here.
 """
@@ -8,51 +8,15 @@ another area's data works with no change here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import model
 from ..errors import DataError, Problem, problem
 from .names import MAX_NAME, check_unique
+from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, FACT_KEYS, OPTIONAL_TABLES, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, TABLES, VOCABULARIES, Column
 from .tables import Row, find_table, read_table
 from .values import parse_date, shown
 from .yamlfile import LineDict, LineList, line_of, read_yaml
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # text | date | int | ni | yesno | one of the vocabularies below
-    required: bool = True  # the header must have it
-    blank: bool = False  # a row may leave it empty
-
-
-def _columns(*specs: str) -> tuple[Column, ...]:
-    """'name:kind' required; '?name:kind' optional column; trailing '~' = may be blank."""
-    out = []
-    for spec in specs:
-        optional = spec.startswith("?")
-        name, kind = spec.lstrip("?").split(":")
-        blank = kind.endswith("~")
-        out.append(Column(name, kind.rstrip("~"), not optional, blank or optional))
-    return tuple(out)
-
-
-TABLES: dict[str, tuple[Column, ...]] = {
-    "sources": _columns("source:text", "title:text", "date:date", "illustrative:yesno"),
-    "indicators": _columns("date:date", "ni:ni", "action:action", "title:text~", "set:set~", "theme:theme~", "order:int~", "?replaces:ni~", "?reason:text~", "source:source"),
-    "partners": _columns("partner:text", "statutory:yesno", "date:date", "source:source"),
-    "districts": _columns("district:text", "council:text", "lsp:text", "member_of:partner", "date:date", "source:source"),
-    "signups": _columns("date:date", "ni:ni", "partner:partner", "role:role", "?detail:text~", "?reason:text~", "source:source"),
-    "targets": _columns("date:date", "ni:ni", "measure:text~", "year:year", "value:text~", "?designated:yesno~", "?reason:text~", "source:source"),
-    "statuses": _columns("date:date", "ni:ni", "status:status", "?commentary:text~", "?restricted:yesno~", "?reason:text~", "source:source"),
-    "events": _columns("date:date", "event:text", "source:source"),
-    "bulletins": _columns("number:int", "date:date", "source:source"),
-    "relevance": _columns("date:date", "district:district", "ni:ni", "relevance:relevance", "?note:text~", "source:source"),
-    "local_action_plans": _columns("date:date", "district:district", "ni:ni", "?local_target:text~", "?no_target_reason:text~", "?actions:text~", "?local_partners:text~", "source:source"),
-}
-# Tables an agreement may do without (a new area starts with none of these).
-OPTIONAL_TABLES = {"districts", "events", "bulletins", "relevance", "local_action_plans"}
 
 # Tables keyed by a name: (the name's column, what it names).
 KEYED = {"sources": ("source", "source"), "partners": ("partner", "partner"), "districts": ("district", "district")}
@@ -186,10 +150,16 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
         return YES[text.lower()], None
     allowed = vocab.allowed[kind]
     if text not in allowed:
-        return None, f"unknown {kind} '{shown(text)}' (allowed: {_list(allowed)})"
+        return None, f"unknown {kind} '{shown(text)}' (allowed: {_list(allowed) or _none_listed(kind)})"
     return text, None
 
 
+
+
+def _none_listed(kind: str) -> str:
+    """What to say when a vocabulary is empty: where its entries would be listed."""
+    where = {"relevance": "agreement.yaml lists no relevance_levels", "district": "districts.csv lists no district", "partner": "partners.csv lists no partner", "source": "sources.csv lists no source"}
+    return "none: " + where.get(kind, f"agreement.yaml lists no {kind}")
 
 
 def _describe(column: Column, vocab: _Vocabularies) -> str:
@@ -199,7 +169,7 @@ def _describe(column: Column, vocab: _Vocabularies) -> str:
         "int": "a whole number",
         "ni": f"an NI number {vocab.first_ni} to {vocab.last_ni}",
         "yesno": "yes, no",
-    }.get(column.kind) or _list(vocab.allowed.get(column.kind, []))
+    }.get(column.kind) or _list(vocab.allowed.get(column.kind, [])) or _none_listed(column.kind)
 
 
 def _list(values: list[str], most: int = 12) -> str:
@@ -208,14 +178,6 @@ def _list(values: list[str], most: int = 12) -> str:
 
 
 # --- agreement.yaml -------------------------------------------------------------
-
-AGREEMENT_KEYS = {"agreement", "sets", "statuses", "roles", "relevance_levels", "themes", "reward_grant"}
-FACT_KEYS = {"name", "short_name", "area", "title", "responsible_authority", "partnership", "partnership_office", "government_office", "government_office_short", "period", "years", "submission_deadline", "indicator_set", "source", "refresh"}
-REFRESH_KEYS = {"label", "submitted", "date", "source"}
-REQUIRED_FACTS = {"name", "area", "years", "indicator_set", "submission_deadline", "responsible_authority", "government_office_short"}
-CODE_KEYS = {"code", "label", "short", "limit", "heading", "signed", "name", "outcomes"}
-REWARD_KEYS = {"national_pot", "area_share", "share_basis", "previous_agreement_total", "source"}
-
 
 def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement | None:
     path = data_dir / "agreement.yaml"
@@ -244,7 +206,7 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         if isinstance(value, str) and len(value) > MAX_NAME:
             problems.append(problem(display, line_of(facts, key), f"agreement.{key}", f"is {len(value)} characters long (allowed: at most {MAX_NAME})"))
     for key in sorted(REQUIRED_FACTS - set(facts)):
-        problems.append(problem(display, facts.line, f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
+        problems.append(problem(display, line_of(doc, "agreement"), f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
     years = facts.get("years")
     if not (isinstance(years, list) and years and all(isinstance(y, str) and y for y in years)):
         problems.append(problem(display, line_of(facts, "years"), "agreement.years", "must be a list of year labels (allowed: e.g. [08/09, 09/10, 10/11])"))
@@ -257,6 +219,11 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         facts["submission_deadline"] = value
     if "refresh" in facts:
         facts["refresh"] = _refresh(facts, display, problems)
+    markings = facts.get("markings", {})
+    if not (isinstance(markings, dict) and set(markings) <= {"part1", "part2"} and all(isinstance(v, str) and v.strip() for v in markings.values())):
+        problems.append(problem(display, line_of(facts, "markings"), "agreement.markings",
+                                "must map part1 and part2 to the protective marking each prints (allowed: e.g. part1: Unrestricted, part2: Restricted (Part 2))"))
+        facts["markings"] = {}
     ni_set = facts.get("indicator_set")
     first, last = (ni_set.get("first"), ni_set.get("last")) if isinstance(ni_set, dict) else (None, None)
     if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and len(str(last)) <= MAX_DIGITS and int(first) <= int(last) and ni_set.get("name")):
@@ -265,8 +232,8 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     vocabularies = {}
     for key in ("sets", "statuses", "roles", "themes", "relevance_levels"):
         vocabularies[key] = _codes(doc, key, display, problems)
-    if "lead" not in [r.code for r in vocabularies["roles"]]:
-        problems.append(problem(display, line_of(doc, "roles"), "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
+    if vocabularies["roles"] and "lead" not in [r.code for r in vocabularies["roles"]]:  # (a missing section is said already)
+        problems.append(problem(display, line_of(doc, "roles") if "roles" in doc else 0, "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
     reward = doc.get("reward_grant") or LineDict()
     if isinstance(reward, LineDict):
         _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
@@ -301,8 +268,12 @@ def _refresh(facts: LineDict, display: str, problems: list[Problem]) -> dict:
 
 def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> list[model.Code]:
     items = doc.get(key)
+    if not AGREEMENT_SECTIONS[key].required and (items is None or items == []):
+        return []  # a vocabulary only some areas use (relevance ratings of district councils)
     if not isinstance(items, LineList) or not items:
-        problems.append(problem(display, line_of(doc, key), key, "section is missing or empty (allowed: a list of entries with code and label)"))
+        # A missing section has no line of its own: the file as a whole is named, not its first key.
+        line = line_of(doc, key) if key in doc else 0
+        problems.append(problem(display, line, key, "section is missing or empty (allowed: a list of entries with code and label)"))
         return []
     out, seen = [], set()
     for index, item in enumerate(items):
@@ -310,7 +281,7 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
         if not isinstance(item, LineDict):
             problems.append(problem(display, line, key, "entry is not a mapping (allowed: code, label, ...)"))
             continue
-        _unknown_keys(item, CODE_KEYS, display, key, problems)
+        _unknown_keys(item, set(VOCABULARIES[key]), display, key, problems)
         code, label = item.get("code"), item.get("label") or item.get("name")
         if not code or not label:
             problems.append(problem(display, line, key, "entry needs a code and a label (allowed: code: ..., label: ...)"))

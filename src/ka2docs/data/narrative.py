@@ -14,21 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError, Problem, problem
+from .schema import REPORT, REPORT_TABLES
 from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
-REPORT_KEYS = {
-    "template", "as_at", "source", "council", "meeting", "meeting_date", "author", "by", "to",
-    "subject", "classification", "classification_label", "summary", "decision", "decision_type",
-    "item_number", "item_title", "purpose", "numbering", "sections", "recommendations",
-    "signature", "contact", "background_documents", "annexes", "district", "title",
-}
-REQUIRED = {"template", "as_at", "council", "meeting", "meeting_date", "classification", "title", "sections"}
+REPORT_KEYS = set(REPORT)
+REQUIRED = {key for key, spec in REPORT.items() if spec.required}
 SHORT_KEYS = {"title", "subject", "item_title", "council", "meeting", "author", "to", "classification_label", "district"}
 MAX_SHORT = 200
 BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
-# Tables a paragraph or an annex may name; reports.py builds each from the data.
-TABLE_NAMES = ("position_summary", "submission", "relevance", "local_action_plan")
+TABLE_NAMES = tuple(REPORT_TABLES)
 CLASSIFICATIONS = ("part1", "part2")
 NUMBERING = ("headings", "paragraphs")
 
@@ -120,6 +115,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
     numbering = str(doc.get("numbering", "headings"))
     if numbering not in NUMBERING:
         problems.append(problem(display, line_of(doc, "numbering"), "numbering", f"unknown numbering '{numbering}' (allowed: headings, paragraphs)"))
+    elif numbering == "paragraphs" and not str(doc.get("item_number") or "").strip():
+        # Sections number from the item ('1.1', '1.1.1'): without one they would read '.1'.
+        problems.append(problem(display, line_of(doc, "numbering"), "item_number", "is missing: numbering 'paragraphs' numbers sections from the agenda item (allowed: item_number: 1, or numbering: headings)"))
 
     def text(node, key, column=None) -> Text:
         return Text(str(node[key]), display, line_of(node, key), column or str(key))

@@ -11,9 +11,9 @@ from collections import Counter
 
 from .. import model
 from ..errors import DataError, problem
-from ..history import IndicatorPosition, Position, latest
+from ..history import IndicatorPosition, Position
 from ..layout import docx
-from .context import ILLUSTRATIVE_NOTE, long_date
+from .context import ILLUSTRATIVE_NOTE, long_date, marker
 from .document import Document
 
 KIND = "local-action-plan"
@@ -32,7 +32,7 @@ def slug(name: str) -> str:
 
 def districts(now: Position) -> list[model.District]:
     """The districts known as at the date, in districts.csv order."""
-    return [d for d in now.data.districts if d.date <= now.as_at]
+    return now.districts
 
 
 def find_district(data: model.DataSet, name: str) -> model.District:
@@ -45,15 +45,8 @@ def find_district(data: model.DataSet, name: str) -> model.District:
 
 def entries(now: Position, district: str) -> list[tuple[IndicatorPosition, model.PlanEntry]]:
     """The plan's rows as at the date, in the agreement's order; the newest row per NI wins."""
-    rows = latest((r for r in now.data.plans if r.district == district), now.as_at, lambda r: r.ni)
+    rows = now.plan_rows(district)
     return [(indicator, rows[indicator.ni]) for indicator in now.indicators if indicator.ni in rows]
-
-
-def _marker(data: model.DataSet):
-    def mark(text: str, record) -> str:
-        return f"{text} (illustrative)" if text and data.is_illustrative(record.source) else text
-
-    return mark
 
 
 def countywide_target(now: Position, indicator: IndicatorPosition, mark) -> str:
@@ -86,12 +79,7 @@ def _groups(now: Position, chosen: list[tuple[IndicatorPosition, model.PlanEntry
     """(heading, rows) by theme in the agreement's order, then the other sets."""
     by_ni = {i.ni: e for i, e in chosen}
     indicators = [i for i, _ in chosen]
-    groups = [(theme.label, inds) for theme, inds in now.by_theme([i for i in indicators if i.set == now.main_set])]
-    for other in now.agreement.sets[1:]:
-        inds = [i for i in indicators if i.set == other.code]
-        if inds:
-            groups.append((other.label, inds))
-    return [(heading, [(i, by_ni[i.ni]) for i in inds]) for heading, inds in groups]
+    return [(group.label, [(i, by_ni[i.ni]) for i in inds]) for group, inds in now.groups(indicators)]
 
 
 def annex_blocks(position: Position, district: str) -> list[dict]:
@@ -99,7 +87,7 @@ def annex_blocks(position: Position, district: str) -> list[dict]:
     now = position
     data = now.data
     row = find_district(data, district)
-    mark = _marker(data)
+    mark = marker(now)
     chosen = entries(now, district)
     lsp = mark(row.lsp, row)
     blocks: list[dict] = [

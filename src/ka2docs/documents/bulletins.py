@@ -23,18 +23,12 @@ FIRST_GAP = dt.timedelta(days=14)  # the first bulletin looks back a fortnight w
 
 def documents(now: Position) -> list[Document]:
     """Every bulletin dated on or before as_at: Word, HTML and its draft submission."""
-    data, as_at = now.data, now.as_at
+    data, _as_at = now.data, now.as_at
     schedule = sorted(data.bulletins, key=lambda b: (b.date, b.number))
-    positions: dict[dt.date, Position] = {}
-
-    def at(day: dt.date) -> Position:
-        if day not in positions:
-            positions[day] = history.position(data, day)
-        return positions[day]
-
+    at = now.at
     out = []
     for n, bulletin in enumerate(schedule):
-        if bulletin.date > as_at:
+        if not now.has_come(bulletin.date):
             break
         doc_id = f"bulletins/bulletin-{bulletin.number:02d}"
         attachment = f"{doc_id.rsplit('/', 1)[-1]}-submission.xlsx"
@@ -58,29 +52,29 @@ def previous_date(schedule: list[Bulletin], n: int) -> dt.date:
 def bulletin_context(data: DataSet, schedule: list[Bulletin], n: int, at, attachment: str) -> dict:
     bulletin = schedule[n]
     agreement = data.agreement
-    facts = agreement.facts
     day, since = bulletin.date, previous_date(schedule, n)
     now, before = at(day), at(since)
-    mark = _marker(data)
+    mark = context.marker(now)
     numbering_illustrative = data.is_illustrative(bulletin.source)
     title = f"{agreement.name} bulletin {bulletin.number}"
     since_text = f"bulletin {schedule[n - 1].number} of {context.long_date(since)}" if n > 0 else f"{context.long_date(since)} (a bulletin interval before this, the first bulletin)"
     summary = _summary(now, before)
     changes = _change_rows(before, now, history.public(history.changes(data, since, day)), mark)
     chart, alt, caption = _chart(data, [b for b in schedule[: n + 1]], at)
-    deadlines = [f"{context.long_date(e.date)}: {e.event}" for e in sorted(data.events, key=lambda e: e.date) if e.date > day][:DEADLINES_SHOWN]
-    sender = facts.get("partnership_office") or facts.get("responsible_authority", "")
+    ahead = now.events_ahead()
+    deadlines = [f"{context.long_date(e.date)}: {e.event}" for e in ahead][:DEADLINES_SHOWN]
+    sender = agreement.office
     illustrative = numbering_illustrative or summary["illustrative"] or any(r["illustrative"] for r in changes["rows"] + changes["first_rows"]) or any(chart["hatched"])
     notes = []
     if numbering_illustrative:
         notes.append(f"Illustrative: this bulletin's number and date come from an illustrative schedule (source: {bulletin.source}).")
     if illustrative:
         notes.append(context.ILLUSTRATIVE_NOTE)
-    used = sorted({bulletin.source, *changes["sources"], *(e.source for e in data.events if e.date > day)} - {""})
+    used = sorted({bulletin.source, *changes["sources"], *(e.source for e in ahead)} - {""})
     ctx = {
         "title": title,
         "number": bulletin.number,
-        "number_text": f"{bulletin.number}" + (" (illustrative)" if numbering_illustrative else ""),
+        "number_text": context.marked(str(bulletin.number), numbering_illustrative),
         "date": context.long_date(day),
         "date_iso": day.isoformat(),
         "sender": sender,
@@ -100,19 +94,12 @@ def bulletin_context(data: DataSet, schedule: list[Bulletin], n: int, at, attach
         "attachment_text": f"The current draft submission template, with the position as at {context.long_date(day)}, is attached: {attachment}.",
         "illustrative_notes": notes,
         "sources": [f"{s}: {_source_title(data, s)}" for s in used],
-        "classification_label": "Unrestricted",
+        "classification_label": agreement.marking("part1"),
         "footer": f"{title}, {context.long_date(day)}",
     }
     ctx["body"] = _body(ctx)
     ctx["properties"] = {"title": f"{title}, {context.long_date(day)}", "author": sender, "subject": f"{agreement.name}: what changed since {since_text}", "date": day.isoformat()}
     return ctx
-
-
-def _marker(data: DataSet):
-    def mark(text: str, source: str) -> str:
-        return f"{text} (illustrative)" if text and data.is_illustrative(source) else text
-
-    return mark
 
 
 def _source_title(data: DataSet, source: str) -> str:
@@ -124,38 +111,15 @@ def _source_title(data: DataSet, source: str) -> str:
 
 
 def _summary(now: Position, before: Position) -> dict:
-    """The county report's table: indicators per status, then the total and the other sets."""
-    agreement = now.agreement
-    counts, old_counts = now.status_counts(), before.status_counts()
-    shown = _main_statuses(now, before)
-    rows, illustrative = [], False
-    for code in shown:
-        marked = _count_illustrative(now, before, code)
-        illustrative |= marked
-        label = agreement.label("statuses", code)
-        rows.append([label, f"{counts[code]}" + (" (illustrative)" if marked else ""), _delta(counts[code], old_counts[code])])
-    total_row = len(rows)
-    rows.append(["Total", str(len(now.negotiated)), _delta(len(now.negotiated), len(before.negotiated))])
-    for other in agreement.sets[1:]:
-        count, old = len(now.in_set(other.code)), len(before.in_set(other.code))
-        rows.append([other.label, f"({count})", _delta(count, old)])
+    """The position summary every document shows, with each row's change since the last bulletin."""
+    table, old = history.summary(now), history.summary(before)
+    rows = []
+    for row, (label, count) in zip(table.rows, context.summary_cells(table)):
+        was = old.row(row.kind, row.code)
+        rows.append([label, count, _delta(row.count, was.count if was else 0)])
     columns = ["Position on target-setting", f"As at {context.short_date(now.as_at)}", f"Change since {context.short_date(before.as_at)}"]
-    return {"columns": columns, "rows": rows, "total_row": total_row, "illustrative": illustrative}
-
-
-def _main_statuses(*positions: Position) -> list[str]:
-    """Statuses the negotiated set uses on any of these dates, in agreement.yaml's order."""
-    used = {i.status.status for p in positions for i in p.negotiated if i.status}
-    return [s.code for s in positions[0].agreement.statuses if s.code in used]
-
-
-def _count_illustrative(now: Position, before: Position, code: str) -> bool:
-    """A count moved or held by an illustrative status row is marked as such."""
-    old = {i.ni: i.status.status for i in before.negotiated if i.status}
-    return any(
-        i.status and now.data.is_illustrative(i.status.source) and code in (i.status.status, old.get(i.ni))
-        for i in now.negotiated
-    )
+    total_row = next(n for n, row in enumerate(table.rows) if row.kind == "total")
+    return {"columns": columns, "rows": rows, "total_row": total_row, "illustrative": table.illustrative}
 
 
 def _delta(new: int, old: int) -> str:
@@ -216,7 +180,7 @@ def _row(change: Change, mark) -> dict:
         f"NI {change.ni}",
         change.what,
         mark(change.old, change.old_source) or "(none)",
-        mark(change.new, change.source) if change.new else ("(none)" + (" (illustrative)" if _is(mark, change.source) else "")),
+        mark(change.new, change.source) if change.new else context.marked("(none)", _is(mark, change.source)),
         change.reason,
     ]
     return {"cells": cells, "illustrative": illustrative}
@@ -241,7 +205,7 @@ def _first_entry(after: Position, ni: int, group: list[Change], mark) -> dict:
     leads = [s.partner for s in (indicator.leads if indicator else [])]
     partners = (_count(len(signups), "partner") + (f" (lead: {', '.join(leads)})" if leads else "")) if signups else "none"
     illustrative = any(_is(mark, c.source) for c in group)
-    tag = " (illustrative)" if illustrative else ""
+    tag = context.ILLUSTRATIVE_MARK if illustrative else ""
     cells = [f"NI {ni}" + (f" {indicator.title}" if indicator else ""), status or "(none)", (" and ".join(recorded) or "none") + tag, partners + tag]
     return {"cells": cells, "illustrative": illustrative}
 
@@ -255,16 +219,11 @@ def _count(n: int, word: str) -> str:
 
 def _chart(data: DataSet, bulletins: list[Bulletin], at) -> tuple[dict, str, str]:
     """Counts per status at every bulletin so far: a chart spec, its alt text and caption."""
-    positions = [at(b.date) for b in bulletins]
-    codes = _main_statuses(*positions)
+    tables = [history.summary(at(b.date)) for b in bulletins]
     agreement = data.agreement
+    codes = [s.code for s in agreement.statuses if any(t.counts.get(s.code) for t in tables)]
     labels = {c: (agreement.entry("statuses", c).get("short") or agreement.label("statuses", c)) for c in codes}
-
-    def bar(p: Position) -> tuple[dict[str, int], bool]:
-        return p.status_counts(), any(i.status and data.is_illustrative(i.status.source) for i in p.negotiated)
-
-    # Each bulletin's chart repeats the bars of the bulletins before it: each bar is worked out once.
-    bars = [data.kept(("chart bar", p.as_at), lambda p=p: bar(p)) for p in positions]
+    bars = [(t.counts, any(r.illustrative for r in t.rows if r.kind == "status")) for t in tables]
     counts = [c for c, _ in bars]
     hatched = [h for _, h in bars]
     spec = {
@@ -279,7 +238,7 @@ def _chart(data: DataSet, bulletins: list[Bulletin], at) -> tuple[dict, str, str
     steps = []
     for b, row, hatch in zip(bulletins, counts, hatched):
         parts = ", ".join(f"{row[c]} {labels[c]}" for c in codes)
-        steps.append(f"bulletin {b.number} ({context.long_date(b.date)}): {parts}" + (" (illustrative)" if hatch else ""))
+        steps.append(f"bulletin {b.number} ({context.long_date(b.date)}): {parts}" + (context.ILLUSTRATIVE_MARK if hatch else ""))
     alt = f"Stacked bar chart of the {agreement.sets[0].label} by negotiation status at each bulletin. " + "; ".join(steps) + "."
     caption = "Position on target-setting at each bulletin so far."
     if any(hatched):

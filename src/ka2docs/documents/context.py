@@ -8,12 +8,40 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..history import IndicatorPosition, Position
+from ..history import IndicatorPosition, Position, Summary
+from ..model import Code
 
 ILLUSTRATIVE_NOTE = (
     "Illustrative: values marked (illustrative) come from data whose source is labelled "
     "illustrative, not from a real paper."
 )
+ILLUSTRATIVE_MARK = " (illustrative)"
+
+
+def marked(text: str, illustrative: bool) -> str:
+    """A value as a document prints it: marked when it comes from an illustrative source."""
+    return f"{text}{ILLUSTRATIVE_MARK}" if text and illustrative else text
+
+
+def marker(position: Position):
+    """mark(text, record_or_source): the one way every document marks an illustrative value."""
+    data = position.data
+
+    def mark(text: str, record) -> str:
+        return marked(text, data.is_illustrative(getattr(record, "source", record)))
+
+    return mark
+
+
+def heading(group: Code) -> str:
+    """A theme's or set's heading row in the submission: its own `heading`, else its label in capitals."""
+    return group.get("heading", group.label.upper())
+
+
+def summary_cells(table: Summary) -> list[tuple[str, str]]:
+    """The position summary as (label, count) cells: other sets' counts in brackets, as
+    the county report prints them; a count that includes illustrative rows marked."""
+    return [(row.label, marked(f"({row.count})" if row.kind == "set" else str(row.count), row.illustrative)) for row in table.rows]
 
 
 def long_date(day: dt.date) -> str:
@@ -68,10 +96,8 @@ def value_rows(position: Position, indicator: IndicatorPosition, mark) -> list[d
 def submission(position: Position, part2: bool = False) -> dict:
     """The draft submission template as GOSE receives it, grouped by theme, DCSF last."""
     agreement = position.agreement
-    data = position.data
 
-    def mark(text: str, record) -> str:
-        return f"{text} (illustrative)" if data.is_illustrative(record.source) else text
+    mark = marker(position)
 
     def indicator_rows(indicator: IndicatorPosition) -> list[dict]:
         rows = []
@@ -103,18 +129,14 @@ def submission(position: Position, part2: bool = False) -> dict:
             rows += [{**row, "targets": list(row["targets"])} for row in indicator.worked_out[key]]
         return rows
 
-    groups = [{"heading": theme.get("heading", theme.label.upper()), "rows": rows_for(inds)} for theme, inds in position.by_theme()]
-    for other in agreement.sets[1:]:
-        inds = position.in_set(other.code)
-        if inds:
-            groups.append({"heading": other.get("heading", other.label.upper()), "rows": rows_for(inds)})
+    groups = [{"heading": heading(group), "rows": rows_for(inds)} for group, inds in position.groups()]
     illustrative = any(r["illustrative"] for g in groups for r in g["rows"])
     facts = agreement.facts
     return {
         "title": f"{agreement.name}: draft submission template",
         "subtitle": f"{facts.get('area', '')} Local Area Agreement {facts.get('period', '')} - position as at {long_date(position.as_at)}".strip(),
         "as_at": position.as_at.isoformat(),
-        "author": facts.get("partnership_office") or facts.get("responsible_authority", ""),
+        "author": agreement.office,
         "years": agreement.years,
         "groups": groups,
         "illustrative_note": ILLUSTRATIVE_NOTE if illustrative else "",
@@ -137,9 +159,13 @@ def figures(position: Position) -> dict:
         "agreement": agreement.name,
         "short_name": facts.get("short_name", agreement.name),
         "area": facts.get("area", ""),
+        "government_office": str(facts.get("government_office", "")),
+        "government_office_short": str(facts.get("government_office_short", "")),
         "indicators": len(negotiated),
         "limit": agreement.sets[0].get("limit", len(negotiated)),
-        "dcsf": len(other_sets),
+        # Each set by its code: {{ sets['CODE'].count }}, {{ sets['CODE'].label }}.
+        "sets": {s.code: {"count": len(position.in_set(s.code)), "label": s.label} for s in agreement.sets},
+        "other_sets": len(other_sets),  # every indicator outside the negotiated (first) set
         "counts": counts,
         "total": sum(1 for i in negotiated if i.status),  # the section 7 table's Total
         "partners_signed": len(position.signed_partners()),

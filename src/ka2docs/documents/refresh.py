@@ -40,11 +40,9 @@ def documents(now: Position) -> list[Document]:
 
 def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list[Change], classification: str) -> dict:
     agreement = data.agreement
-    facts = agreement.facts
     before, after = history.position(data, refresh["submitted"]), history.position(data, as_at)
 
-    def mark(text: str, source: str) -> str:
-        return f"{text} (illustrative)" if text and data.is_illustrative(source) else text
+    mark = context.marker(after)
 
     groups = []
     for heading, members in _groups(before, after, changes):
@@ -55,7 +53,7 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
                 "indicator": f"NI {change.ni} {indicator.title}" if indicator else f"NI {change.ni}",
                 "change": change.what,
                 "old": mark(change.old, change.old_source),
-                "new": mark(change.new, change.source) or ("(removed) (illustrative)" if data.is_illustrative(change.source) else "(removed)"),
+                "new": mark(change.new, change.source) or context.marked("(removed)", data.is_illustrative(change.source)),
                 "date": context.short_date(change.date),
                 "reason": change.reason,
                 "source": change.source,
@@ -70,7 +68,7 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
         f"{context.long_date(refresh['submitted'])} and the position as at {context.long_date(as_at)}"
     )
     used = sorted(({c.source for c in changes} | {c.old_source for c in changes}) - {""})
-    sender = facts.get("partnership_office") or facts.get("responsible_authority", "")
+    sender = agreement.office
     ctx = {
         "title": title,
         "subtitle": subtitle,
@@ -82,7 +80,7 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
         "count": sum(len(g["rows"]) for g in groups),
         "illustrative_note": context.ILLUSTRATIVE_NOTE if illustrative else "",
         "sources": [f"{s}: {data.sources[s].title if s in data.sources else s}" for s in used],
-        "classification_label": "Restricted (Part 2)" if classification == "part2" else "Unrestricted",
+        "classification_label": agreement.marking(classification),
         "footer": f"{title}, as at {context.long_date(as_at)}",
     }
     ctx["body"] = _body(ctx)
@@ -94,14 +92,10 @@ def _groups(before: Position, after: Position, changes: list[Change]) -> list[tu
     """Changes under the submission's headings (themes, then the other sets), in its order."""
     order, headings = {}, {}
     for position in (before, after):
-        for n, (theme, members) in enumerate(position.by_theme(position.indicators)):
+        for n, (group, members) in enumerate(position.groups()):
             for i in members:
                 order.setdefault(i.ni, (n, i.order, i.ni))
-                headings.setdefault(i.ni, theme.get("heading", theme.label.upper()))
-        for m, other in enumerate(position.agreement.sets[1:], start=100):
-            for i in position.in_set(other.code):
-                order.setdefault(i.ni, (m, i.order, i.ni))
-                headings.setdefault(i.ni, other.get("heading", other.label.upper()))
+                headings.setdefault(i.ni, context.heading(group))
     ranked = sorted(changes, key=lambda c: (order.get(c.ni, (999, 0, c.ni)), KIND_ORDER.index(c.kind), c.item, c.date))
     groups: list[tuple[str, list[Change]]] = []
     for change in ranked:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..data.narrative import Block, Filler, Report, Text
 from ..errors import DataError, Problem, problem
-from ..history import Position, latest, position
+from ..history import Position, position, summary
 from ..layout import docx
 from ..model import DataSet
 from . import context
@@ -26,7 +26,6 @@ from .document import Document
 KIND = "committee-report"
 FOLDER = "reports"
 RECOMMENDATIONS = "Recommendations"
-DEFAULT_LABELS = {"part1": "Part 1 - Public", "part2": "Part 2 - Private"}
 # Words a classification label may not carry, by classification (a public label on a private report misleads).
 WRONG_LABEL_WORDS = {"part1": ("part 2", "private", "exempt"), "part2": ("part 1", "public", "unrestricted")}
 # Usable width in cm of an A4 page with 2 cm margins, portrait and landscape.
@@ -66,11 +65,11 @@ def _context(report: Report, data: DataSet, problems: list[Problem]) -> dict | N
     before = len(problems)
     district = _district(report, data, problems)
     fields = {key: fill(text) for key, text in report.fields.items()}
-    label = fields.get("classification_label") or DEFAULT_LABELS[report.classification]
+    label = fields.get("classification_label") or data.agreement.marking(report.classification)
     if any(word in label.lower() for word in WRONG_LABEL_WORDS[report.classification]):
         where = report.fields.get("classification_label")
         problems.append(problem(report.file, where.line if where else report.line, "classification_label",
-                                f"'{label}' does not match classification {report.classification} (allowed: a label such as '{DEFAULT_LABELS[report.classification]}')"))
+                                f"'{label}' does not match classification {report.classification} (allowed: a label such as '{data.agreement.marking(report.classification)}')"))
     layout = _Layout(report, now, fill, district, problems)
     body = layout.body()
     problems.extend(fill.problems)
@@ -230,19 +229,9 @@ class _Layout:
 
     def position_summary(self, width: float) -> list[dict]:
         """The section 7 table: each status of the negotiated set with its count, the total, then the other sets."""
-        now = self.now
-        agreement = now.agreement
-        negotiated = now.negotiated
-        others = [i for s in agreement.sets[1:] for i in now.in_set(s.code)]
-        counts, other_counts = now.status_counts(negotiated), now.status_counts(others)
-        other_only = {s.code for s in agreement.statuses if other_counts[s.code] and not counts[s.code]}
-        rows = [[s.label, str(counts[s.code])] for s in agreement.statuses if s.code not in other_only]
-        unset = sum(1 for i in negotiated if not i.status)
-        if unset:
-            rows.append(["No status recorded yet", str(unset)])
-        emphasis = [len(rows)]
-        rows.append(["Total", str(len(negotiated))])
-        rows += [[f"{other_counts[s.code]} {s.label}", f"({other_counts[s.code]})"] for s in agreement.statuses if other_counts[s.code]]
+        table = summary(self.now)
+        rows = [list(cells) for cells in context.summary_cells(table)]
+        emphasis = [n for n, row in enumerate(table.rows) if row.kind == "total"]
         return [{"kind": "table", "columns": ["Position on target-setting", "Indicators"], "rows": rows, "widths": [width - 4.0, 4.0], "emphasis_rows": emphasis}]
 
     def submission(self, width: float) -> list[dict]:
@@ -256,11 +245,12 @@ class _Layout:
         blocks: list[dict] = []
         if ctx["illustrative_note"]:
             blocks.append({"kind": "paragraph", "text": ctx["illustrative_note"], "style": "Caption"})
-        for group in ctx["groups"]:
+        for (code, _), group in zip(self.now.groups(), ctx["groups"]):
             indicators = _by_indicator(group["rows"])
-            # A note every row of a block shares (the DCSF block's) is said once, under its heading.
-            notes = {lines[0]["commentary"] for lines in indicators}
-            shared = notes.pop() if len(indicators) > 1 and len(notes) == 1 else ""
+            # A set's `note` (agreement.yaml) is said once, under its heading, in place of the
+            # same commentary on each of its rows; other commentary stays on its row.
+            is_set = any(code is s for s in self.now.agreement.sets)  # the negotiated set comes by theme
+            shared = str(code.get("note") or "").strip() if is_set else ""
             blocks.append({"kind": "heading", "level": 2, "text": group["heading"]})
             if shared:
                 blocks.append({"kind": "paragraph", "text": shared, "keep_with_next": True})
@@ -268,7 +258,7 @@ class _Layout:
             for lines in indicators:
                 first = lines[0]
                 status = f"**{first['status']}**" if first["status"] else ""
-                commentary = "" if shared else first["commentary"]
+                commentary = "" if shared and first["commentary"] == shared else first["commentary"]
                 rows.append([
                     first["indicator"],
                     _measures(lines, lambda r: r["baseline"]),
@@ -291,11 +281,10 @@ class _Layout:
         if not self.district:
             return []
         district = next(d for d in data.districts if d.district == self.district)
-        ratings = latest((r for r in data.relevance if r.district == self.district), now.as_at, lambda r: r.ni)
+        ratings = now.relevance(self.district)
         indicators = [i for i in now.indicators if i.set == now.main_set or i.ni in ratings]
 
-        def mark(text: str, record) -> str:
-            return f"{text} (illustrative)" if text and data.is_illustrative(record.source) else text
+        mark = context.marker(now)
 
         rows = []
         for indicator in indicators:

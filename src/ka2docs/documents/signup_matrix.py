@@ -14,7 +14,7 @@ from .. import model
 from ..errors import DataError, problem
 from ..history import IndicatorPosition, Position
 from ..layout import xlsx
-from .context import ILLUSTRATIVE_NOTE, long_date
+from .context import ILLUSTRATIVE_NOTE, long_date, marked
 from .document import Document
 
 KIND = "matrix"
@@ -52,8 +52,7 @@ def signed_roles(agreement: model.Agreement) -> list[model.Code]:
 
 def partners(now: Position) -> list[model.Partner]:
     """Every partner known as at the date (partners.csv order), signed up or not."""
-    signed = {s.partner for i in now.indicators for s in i.signups}
-    return [p for p in now.data.partners.values() if p.date <= now.as_at or p.partner in signed]
+    return now.listed_partners()
 
 
 def grid(now: Position) -> dict[tuple[str, int], model.Signup]:
@@ -95,12 +94,11 @@ def _cell(now: Position, signup: model.Signup | None) -> str:
     if signup is None:
         return ""
     label = now.agreement.label("roles", signup.role)
-    return f"{label} (illustrative)" if now.data.is_illustrative(signup.source) else label
+    return marked(label, now.data.is_illustrative(signup.source))
 
 
 def context(now: Position) -> dict:
     agreement = now.agreement
-    facts = agreement.facts
     cells = grid(now)
     all_gaps = gaps(now)
     gap_text = {}
@@ -139,7 +137,7 @@ def context(now: Position) -> dict:
     return {
         "title": title,
         "as_at": now.as_at.isoformat(),
-        "author": facts.get("partnership_office") or facts.get("responsible_authority", ""),
+        "author": now.agreement.office,
         "signups": {
             "header": {
                 "title": title,
@@ -169,7 +167,8 @@ def context(now: Position) -> dict:
                 for g in all_gaps
             ],
         },
-        "districts": districts_context(now, cells),
+        # A two-tier area's districts inherit their group's sign-ups; a unitary has no such sheet.
+        "districts": districts_context(now, cells) if now.data.districts else None,
     }
 
 
@@ -198,7 +197,7 @@ def _gap_summary(all_gaps: list[Gap]) -> str:
 
 def districts_context(now: Position, cells: dict) -> dict:
     """Each district in districts.csv inherits the sign-ups of the group partner it belongs to."""
-    members = [d for d in now.data.districts if d.date <= now.as_at]
+    members = now.districts
     groups = list(dict.fromkeys(d.member_of for d in members))
     shown = [i for i in now.indicators if any((g, i.ni) in cells for g in groups)]
     inherited = [cells[(g, i.ni)] for g in groups for i in shown if (g, i.ni) in cells]
@@ -247,18 +246,19 @@ def find_partner(now: Position, name: str) -> tuple[str, model.District | None]:
     for partner in known:
         if partner.partner.lower() == wanted:
             return partner.partner, None
-    for district in now.data.districts:
-        if district.date <= now.as_at and district.district.lower() == wanted and district.member_of in now.data.partners:
+    for district in now.districts:
+        if district.district.lower() == wanted and district.member_of in now.data.partners:
             return district.member_of, district
     later = next((p for p in now.data.partners.values() if p.partner.lower() == wanted), None)
     if later:
         raise DataError([problem("--partner", 0, "", f"'{later.partner}' is not a partner until {later.date} (allowed: --as-at {later.date} or later)")])
-    names = [p.partner for p in known] + [d.district for d in now.data.districts if d.date <= now.as_at]
+    names = [p.partner for p in known] + [d.district for d in now.districts]
     lowered = {n.lower(): n for n in names}
     close = [lowered[m] for m in difflib.get_close_matches(wanted, list(lowered), n=5, cutoff=0.5)]
     if not close:  # a fragment like 'police' is a better clue than the spelling
         close = [n for n in names if wanted and wanted in n.lower()][:5]
-    allowed = f"a partner in partners.csv or a district in districts.csv; closest: {'; '.join(close)}" if close else "; ".join(names)
+    where = "a partner in partners.csv or a district in districts.csv" if now.data.districts else "a partner in partners.csv"
+    allowed = f"{where}; closest: {'; '.join(close)}" if close else "; ".join(names)
     raise DataError([problem("--partner", 0, "", f"no partner named '{name}' as at {now.as_at} (allowed: {allowed})")])
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
-from ..errors import Ka2docsError, ToolMissing
+from ..errors import ConversionError, ToolMissing
 
 TIMEOUT = 300.0  # seconds for a whole batch
 INSTALL = (
@@ -56,12 +56,6 @@ RECIPE = "pdf-2"  # part of every PDF's fingerprint: change it when the conversi
 WORKER = Path(__file__).with_name("pdf_worker.py")
 MAC_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 UNO_PYTHONS = ("/usr/lib/libreoffice/program/python", "/Applications/LibreOffice.app/Contents/Resources/python", "/usr/bin/python3", "python3")
-
-
-class ConversionError(Ka2docsError):
-    """LibreOffice could not convert a document, or ran past the time limit."""
-
-    exit_code = 1
 
 
 @dataclass

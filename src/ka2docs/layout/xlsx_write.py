@@ -73,7 +73,10 @@ def matrix(template: Path, context: dict, properties: dict) -> bytes:
         raise TemplateError([problem(str(template), 0, "", f"has {len(book.sheets)} sheets (allowed: three sheets: sign-ups grid, gaps list, districts grid)")])
     _grid(book.sheets[0], context["signups"])
     _listing(book.sheets[1], context["gaps"])
-    _grid(book.sheets[2], context["districts"])
+    if context["districts"] is None:  # an area without district councils has no districts' sheet
+        book.drop_last_sheet()
+    else:
+        _grid(book.sheets[2], context["districts"])
     return book.save(properties)
 
 
@@ -186,6 +189,33 @@ class Workbook:
         self.members = dict(parts.members)
         self.styles = _Styles(self.members[STYLES], self.path)
         self.sheets = [Sheet(self, index, name, title, parts.shared) for index, (name, title) in enumerate(parts.sheets)]
+
+    def drop_last_sheet(self) -> None:
+        """Leave the template's last sheet out: its tab, print titles, relationship and part."""
+        from lxml import etree
+
+        sheet = self.sheets.pop()
+        book = etree.fromstring(self.members["xl/workbook.xml"])
+        entry = book.findall(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")[sheet.index]
+        rel_id = entry.get(f"{{{REL}}}id")
+        entry.getparent().remove(entry)
+        names = book.find(f"{{{MAIN}}}definedNames")
+        for name in names.findall(f"{{{MAIN}}}definedName") if names is not None else ():
+            if name.get("localSheetId") == str(sheet.index):
+                names.remove(name)
+        if names is not None and not len(names):
+            book.remove(names)
+        for view in book.iterfind(f"{{{MAIN}}}bookViews/{{{MAIN}}}workbookView"):
+            for attribute in ("activeTab", "firstSheet"):
+                if int(view.get(attribute) or 0) >= sheet.index:
+                    view.set(attribute, "0")
+        self.members["xl/workbook.xml"] = etree.tostring(book, xml_declaration=True, encoding="UTF-8", standalone=True)
+        rels = "xl/_rels/workbook.xml.rels"
+        self.members[rels] = re.sub(rb'<Relationship [^>]*Id="' + re.escape(rel_id.encode()) + rb'"[^>]*/>', b"", self.members[rels])
+        self.members["[Content_Types].xml"] = re.sub(rb'<Override [^>]*PartName="/' + re.escape(sheet.part.encode()) + rb'"[^>]*/>', b"", self.members["[Content_Types].xml"])
+        folder, name = posixpath.split(sheet.part)
+        for part in (sheet.part, f"{folder}/_rels/{name}.rels"):
+            self.members.pop(part, None)
 
     def save(self, properties: dict) -> bytes:
         """The finished workbook, dated as at the data's date, zipped with fixed timestamps."""
