@@ -12,7 +12,6 @@ applies to every finished document, so what is refused here is also flagged ther
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -23,9 +22,7 @@ from .archive import check_archive
 
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-APP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 CORE = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
     b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
@@ -148,7 +145,11 @@ def _drop_relationships(members: dict, rels_name: str, keep) -> set[str]:
     if rels_name not in members:
         return set()
     root = _xml(members[rels_name])
-    gone = {rel.get("Id") for rel in list(root) if not keep(rel) and root.remove(rel) is None}
+    gone = set()
+    for rel in list(root):
+        if not keep(rel):
+            gone.add(rel.get("Id"))
+            root.remove(rel)
     if gone:
         members[rels_name] = _write(root)
     return gone
@@ -199,9 +200,3 @@ def _clean_workbook(members: dict) -> None:
         if name == "fileSharing" or (name == "AlternateContent" and any(str(e.tag).endswith("}absPath") for e in element.iter())):
             element.getparent().remove(element)
     members["xl/workbook.xml"] = _write(book)
-
-
-def part_of(rels_name: str) -> str:
-    """'word/_rels/document.xml.rels' -> 'word/document.xml': the part a relationships file belongs to."""
-    folder, name = posixpath.split(rels_name)
-    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
