@@ -65,3 +65,20 @@ def test_a_workbook_table_is_read_as_its_csv(data_copy):
     from_csv = read_table(DATA / "signups.csv", "signups")
     assert from_xlsx.columns == from_csv.columns
     assert [(r.line, r.values) for r in from_xlsx.rows] == [(r.line, r.values) for r in from_csv.rows]
+
+
+def test_a_number_where_agreement_yaml_wants_text_is_text_and_signed_no_means_no(data_copy, tmp_path):
+    """Found by the fuzzer: `partnership_office: 5` reached the workbook writer as a number (exit 1)."""
+    from ka2docs.build import build
+    from ka2docs.validate import check
+
+    replace("agreement.yaml", "  partnership_office: Kent Partnership office", "  partnership_office: 5")(data_copy)
+    replace("agreement.yaml", "    label: Withdrawn\n    signed: false", "    label: Withdrawn\n    signed: no")(data_copy)
+    data = check(data_copy, dt.date(2008, 5, 1))
+    assert data.agreement.facts["partnership_office"] == "5"
+    assert [r.code for r in data.agreement.roles if r.get("signed", True) is False] == ["withdrawn"]
+    build(data_copy, tmp_path / "out", TEMPLATES, dt.date(2008, 5, 1), jobs=1)
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "out" / "submission.xlsx")
+    assert book.properties.creator == "5"

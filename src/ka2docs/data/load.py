@@ -202,6 +202,7 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         problems.append(problem(display, line_of(doc, "agreement"), "agreement", "section is missing or not a mapping (allowed: name, area, years, ...)"))
         return None
     _unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
+    _text_values(facts, FACTS_NOT_TEXT, display, "agreement", problems)
     for key, value in facts.items():  # names go into every title and document property
         if isinstance(value, str) and len(value) > MAX_NAME:
             problems.append(problem(display, line_of(facts, key), f"agreement.{key}", f"is {len(value)} characters long (allowed: at most {MAX_NAME})"))
@@ -235,8 +236,16 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     if vocabularies["roles"] and "lead" not in [r.code for r in vocabularies["roles"]]:  # (a missing section is said already)
         problems.append(problem(display, line_of(doc, "roles") if "roles" in doc else 0, "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
     reward = doc.get("reward_grant") or LineDict()
-    if isinstance(reward, LineDict):
+    if not isinstance(reward, LineDict):
+        problems.append(problem(display, line_of(doc, "reward_grant"), "reward_grant", "must be a mapping (allowed: " + ", ".join(sorted(REWARD_KEYS)) + ")"))
+    else:
         _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
+        _text_values(reward, set(), display, "reward_grant", problems)
+        for key in sorted(REWARD_NUMBERS & set(reward)):
+            try:
+                float(reward[key])
+            except ValueError:
+                problems.append(problem(display, line_of(reward, key), f"reward_grant.{key}", f"'{shown(reward[key])}' is not a number (allowed: digits, e.g. 0.5 or 20000000)"))
     if len(problems) > before:
         return None
     return model.Agreement(
@@ -293,9 +302,38 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
         if limit is not None and not (isinstance(limit, int) and not isinstance(limit, bool) and 0 <= limit < 10**MAX_DIGITS):
             problems.append(problem(display, line_of(item, "limit"), f"{key}.limit", f"'{shown(str(limit))}' is not a whole number (allowed: the most indicators the set may hold, e.g. 35)"))
             continue
+        if not _text_values(item, CODE_NOT_TEXT, display, key, problems):
+            continue
         extra = {k: v for k, v in item.items() if k not in ("code", "label")}
         out.append(model.Code(str(code), str(label), extra))
     return out
+
+
+# Keys of agreement.yaml that hold something other than text; every other value is text.
+FACTS_NOT_TEXT = {"years", "indicator_set", "refresh", "markings", "submission_deadline"}
+CODE_NOT_TEXT = {"limit", "signed", "outcomes"}
+REWARD_NUMBERS = {"national_pot", "area_share", "previous_agreement_total"}
+
+
+def _text_values(node: LineDict, not_text: set[str], display: str, prefix: str, problems: list[Problem]) -> bool:
+    """Text keys as text: `office: 5` becomes '5'; an empty or list value is a problem (a
+    template would otherwise meet None). `signed` is true/false (yes/no accepted). False
+    when anything was wrong."""
+    before = len(problems)
+    for key, value in list(node.items()):
+        where = f"{prefix}.{key}" if prefix else str(key)
+        if key == "signed":
+            flag = {"yes": True, "no": False, "true": True, "false": False}.get(str(value).lower())
+            if flag is None:
+                problems.append(problem(display, line_of(node, key), where, f"'{shown(str(value))}' is not true or false (allowed: true, false)"))
+            node[key] = flag
+        elif key in not_text:
+            continue
+        elif value is None or isinstance(value, dict | list):
+            problems.append(problem(display, line_of(node, key), where, f"is {'empty' if value is None else 'not a single value'} (allowed: text)"))
+        elif not isinstance(value, str):
+            node[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return len(problems) == before
 
 
 def _unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:
