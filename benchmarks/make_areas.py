@@ -161,7 +161,10 @@ def make_area(n: int, data: Path, out: Path, bulletins: int, stagger: bool) -> P
         (folder / source.name).write_text(rename(source.read_text(encoding="utf-8-sig")), encoding="utf-8")
     for report in sorted((data / "reports").glob("*.yaml")) if (data / "reports").is_dir() else []:
         text = fictional_officers(rename(report.read_text(encoding="utf-8-sig")), slug(names["area"]))
+        text = re.sub(r"^body: (.+)$", lambda m: f"body: {rename_file(m.group(1), area, names['initial'])}", text, flags=re.MULTILINE)
         (folder / "reports" / rename_file(report.name, area, names["initial"])).write_text(text, encoding="utf-8")
+    for body in sorted((data / "reports").glob("*.docx")) if (data / "reports").is_dir() else []:
+        (folder / "reports" / rename_file(body.name, area, names["initial"])).write_bytes(renamed_docx(body, rename))
     header, rows = read_csv(folder / "sources.csv")
     for row in rows:
         row["illustrative"] = "yes"
@@ -174,6 +177,20 @@ def make_area(n: int, data: Path, out: Path, bulletins: int, stagger: bool) -> P
         f"# {names['area']} (synthetic)\n\nBenchmark data made by benchmarks/make_areas.py: the shipped data renamed. "
         "Not a real area; every source is marked illustrative.\n", encoding="utf-8")
     return folder
+
+
+def renamed_docx(path: Path, rename) -> bytes:
+    """A report's Word body with its text renamed as the YAML is (the XML's text; tags and styles have no names)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename in ("word/document.xml", "docProps/core.xml"):
+                body = rename(body.decode("utf-8")).encode("utf-8")
+            target.writestr(info, body)
+    return out.getvalue()
 
 
 def rename_file(name: str, area: str, initial: str) -> str:

@@ -197,7 +197,7 @@ def plain_document(name: str, landscape: bool = False) -> None:
     _save(doc, name)
 
 
-def _save(doc, name: str) -> None:
+def _save(doc, name: str, folder: Path = OUT) -> None:
     """Save without what python-docx's default template carries and no document uses.
 
     Its styles.xml defines some 160 styles and stylesWithEffects.xml (a Word 2010
@@ -229,7 +229,7 @@ def _save(doc, name: str) -> None:
     for rel_id, rel in list(doc.part.package.rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             del doc.part.package.rels[rel_id]
-    doc.save(OUT / name)
+    doc.save(folder / name)
 
 
 if __name__ == "__main__":

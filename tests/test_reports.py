@@ -603,7 +603,7 @@ def test_a_narrative_naming_a_value_the_data_lacks_fails_with_file_and_line(data
     line = _line_of(narrative, "{{ nonexistent }}")
     result = run_cli("build", "--data", str(data_copy), "--as-at", "2008-05-01", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert f"{narrative}:{line}:" in result.stderr and "'nonexistent' is undefined" in result.stderr
+    assert f"{narrative}:{line}:" in result.stderr and "unknown name 'nonexistent' (allowed: agreement, area, as_at," in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -614,7 +614,7 @@ def test_an_unknown_table_name_is_reported_at_its_line(data_copy):
     line = _line_of(narrative, "position_sumary")
     result = run_cli("validate", "--data", str(data_copy), "--as-at", "2008-05-01")
     assert result.returncode == 2
-    assert f"{narrative}:{line}:" in result.stderr and "unknown table 'position_sumary' (allowed: position_summary, submission, relevance, local_action_plan)" in result.stderr
+    assert f"{narrative}:{line}:" in result.stderr and "unknown table 'position_sumary'; did you mean 'position_summary'? (allowed: position_summary, submission, changes, refresh, signups, local_action_plan, relevance)" in result.stderr
 
 
 def test_same_inputs_give_identical_report_bytes(may_build):

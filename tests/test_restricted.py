@@ -30,7 +30,7 @@ def add_restricted_rows(data: Path) -> None:
 def add_part2_report(data: Path) -> None:
     import yaml
 
-    existing = sorted((data / "reports").glob("*.yaml"))
+    existing = [p for p in sorted((data / "reports").glob("*.yaml")) if "\nsections:" in p.read_text(encoding="utf-8")]  # a YAML body to add to
     if not existing:
         pytest.skip("no report narratives in data/reports yet")
     report = yaml.safe_load(existing[0].read_text(encoding="utf-8"))

@@ -73,12 +73,14 @@ def main(
 
 @app.command()
 def validate(data: DataOpt = Path("data"), as_at: AsAtOpt = None, strict: StrictOpt = False) -> None:
-    """Check every data file; list every problem as FILE:LINE: COLUMN: what is wrong (what is allowed)."""
+    """Check every data file and report narrative; list every problem as FILE:LINE: COLUMN: what is wrong (what is allowed)."""
+    from .documents.narrative_tables import check_reports
     from .validate import check
 
     day = _date(as_at)
     warnings: list = []
     dataset = check(data, day, strict=strict, warnings=warnings)
+    check_reports(dataset)  # each narrative's names and tables, as at its own date
     _warn(warnings)
     print(f"{data}: OK as at {day.isoformat()} ({len(dataset.indicators)} indicator rows, {len(dataset.signups)} sign-ups, {len(dataset.targets)} baselines and targets, {len(dataset.statuses)} statuses)")
 
@@ -262,6 +264,21 @@ def templates(
     problems = [p for r in results for p in r.problems]
     if problems:
         raise TemplateError(problems)
+
+
+@app.command()
+def names(
+    data: DataOpt = Path("data"),
+    as_at: AsAtOpt = None,
+    report: Annotated[str, typer.Option("--report", help="A report in data/reports/ (file name without .yaml): show the names as it sees them, at its own date.")] = "",
+) -> None:
+    """Every name and table a report narrative may use, with what each prints (docs/writing-reports.md has the same)."""
+    from .documents.narrative_names import sample_report, terminal
+
+    day = _date(as_at)
+    dataset = _read(data, day)
+    for line in terminal(dataset, sample_report(dataset, day, report)):
+        print(line)
 
 
 @app.command("build-all")

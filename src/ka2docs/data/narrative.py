@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError, Problem, problem
-from .schema import REPORT, REPORT_TABLES
+from .schema import REPORT
 from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
@@ -22,8 +22,11 @@ REPORT_KEYS = set(REPORT)
 REQUIRED = {key for key, spec in REPORT.items() if spec.required}
 SHORT_KEYS = {"title", "subject", "item_title", "council", "meeting", "author", "to", "classification_label", "district"}
 MAX_SHORT = 200
+BODY_KEYS = ("sections", "body")  # the body in the YAML, or in a Word file beside it (word_body.py)
 BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
-TABLE_NAMES = tuple(REPORT_TABLES)
+# What may stand beside `table:` in a paragraph or an annex; documents/narrative_tables.py
+# builds the tables (schema.REPORT_TABLES names them) and checks each one's options.
+TABLE_OPTIONS = ("caption", "since", "partner", "indicator", "district")
 CLASSIFICATIONS = ("part1", "part2")
 NUMBERING = ("headings", "paragraphs")
 
@@ -44,6 +47,7 @@ class Block:
     texts: list[Text] = field(default_factory=list)
     table: str = ""
     caption: Text | None = None  # a table's caption, which may use figures too
+    options: dict = field(default_factory=dict)  # a table's options: since, partner, indicator, district
 
 
 @dataclass
@@ -68,6 +72,7 @@ class Report:
     district: str
     source: str
     line: int
+    body_file: str = ""  # the Word file the body was read from, if any
 
 
 def load_reports(data_dir: Path, problems: list[Problem]) -> list[Report]:
@@ -103,6 +108,10 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
             problems.append(problem(display, line_of(doc, key), str(key), "unknown key (allowed: " + ", ".join(sorted(REPORT_KEYS)) + ")"))
     for key in sorted(REQUIRED - set(doc)):
         problems.append(problem(display, doc.line, key, "is missing (allowed: a report with " + ", ".join(sorted(REQUIRED)) + ")"))
+    bodies = [k for k in BODY_KEYS if k in doc]
+    if len(bodies) != 1:
+        what = "has both sections and body" if bodies else "has no body"
+        problems.append(problem(display, doc.line, "sections", f"the report {what} (allowed: sections: in this file, or body: NAME.docx, a Word file beside it)"))
     dates = {}
     for key in ("as_at", "meeting_date"):
         if key in doc:
@@ -141,25 +150,36 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
             problems.append(problem(display, line_of(doc, key), key, "must be a list (allowed: one '- item' a line)"))
             continue
         lists[key] = [Text(str(v), display, line_of(node, i), f"{key}[{i + 1}]") for i, v in enumerate(node)]
-    sections = _sections(doc.get("sections"), display, problems)
+    body_file = ""
+    if "body" in doc:
+        from .word_body import read_body
+
+        body_file = str(doc["body"])
+        sections = read_body(path.parent, body_file, str(Path(display).parent), problems, (display, line_of(doc, "body")))
+    else:
+        sections = _sections(doc.get("sections"), display, problems) if "sections" in doc else []
     annexes = []
     if not isinstance(doc.get("annexes") or LineList(), LineList):
         problems.append(problem(display, line_of(doc, "annexes"), "annexes", "must be a list (allowed: - title: ..., table: ...)"))
         doc["annexes"] = LineList()
     for index, annex in enumerate(doc.get("annexes") or []):
+        where = f"annexes[{index + 1}]"
         if not isinstance(annex, LineDict) or "table" not in annex or "title" not in annex:
-            problems.append(problem(display, line_of(doc.get("annexes"), index), f"annexes[{index + 1}]", "needs a title and a table (allowed: title: ..., table: ...)"))
+            problems.append(problem(display, line_of(doc.get("annexes"), index), where, "needs a title and a table (allowed: title: ..., table: ...)"))
             continue
-        if str(annex["table"]) not in TABLE_NAMES:
-            problems.append(problem(display, line_of(annex, "table"), f"annexes[{index + 1}].table", f"unknown table '{annex['table']}' (allowed: {', '.join(TABLE_NAMES)})"))
+        unknown = [k for k in annex if k not in ("title", "table", *TABLE_OPTIONS)]
+        if unknown:
+            problems.append(problem(display, line_of(annex, unknown[0]), f"{where}.{unknown[0]}", f"unknown key (allowed: title, table, {', '.join(TABLE_OPTIONS)})"))
             continue
-        annexes.append({"title": text(annex, "title", f"annexes[{index + 1}].title"), "table": str(annex["table"]), "line": line_of(annex, "table")})
+        options = {k: annex[k] for k in annex if k in TABLE_OPTIONS and k != "caption"}
+        annexes.append({"title": text(annex, "title", f"{where}.title"), "table": str(annex["table"]), "line": line_of(annex, "table"), "options": options})
     if len(problems) > before:
         return None
     return Report(
         id=path.stem, file=display, template=str(doc["template"]), as_at=dates["as_at"], meeting_date=dates["meeting_date"],
         classification=classification, numbering=numbering, fields=fields, lists=lists, sections=sections,
         annexes=annexes, district=str(doc.get("district") or ""), source=str(doc.get("source") or ""), line=doc.line,
+        body_file=body_file,
     )
 
 
@@ -186,12 +206,11 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
             line = line_of(paragraphs, p_index)
             if isinstance(item, str):
                 blocks.append(Block("text", [Text(item, display, line, column)]))
-            elif isinstance(item, LineDict) and "table" in item and set(item) <= {"table", "caption"}:
-                name = str(item["table"])
-                if name not in TABLE_NAMES:
-                    problems.append(problem(display, line_of(item, "table"), column, f"unknown table '{name}' (allowed: {', '.join(TABLE_NAMES)})"))
+            elif isinstance(item, LineDict) and "table" in item and set(item) <= {"table", *TABLE_OPTIONS}:
                 caption = Text(str(item["caption"]), display, line_of(item, "caption"), f"{column}.caption") if item.get("caption") else None
-                blocks.append(Block("table", table=name, texts=[Text("", display, line, column)], caption=caption))
+                options = {k: v for k, v in item.items() if k not in ("table", "caption")}
+                where = Text("", display, line_of(item, "table"), column)
+                blocks.append(Block("table", table=str(item["table"]), texts=[where], caption=caption, options=options))
             elif isinstance(item, LineDict) and len(item) == 1 and next(iter(item)) in BLOCK_KEYS:
                 kind, value = next(iter(item.items()))
                 if kind in ("bullets", "numbered") and isinstance(value, LineList):
@@ -199,7 +218,7 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
                 else:
                     blocks.append(Block(kind, [Text(str(value), display, line, column)]))
             else:
-                problems.append(problem(display, line, column, "unknown paragraph (allowed: text, or one of " + ", ".join(sorted(BLOCK_KEYS)) + "; a table may also have a caption)"))
+                problems.append(problem(display, line, column, "unknown paragraph (allowed: text, or one of " + ", ".join(sorted(BLOCK_KEYS)) + "; beside a table: " + ", ".join(TABLE_OPTIONS) + ")"))
         sections.append(Section(Text(str(section["heading"]), display, line_of(section, "heading"), f"{where}.heading"), blocks))
     return sections
 
@@ -207,30 +226,52 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
 # --- filling in figures -----------------------------------------------------------
 
 
+class UnknownName(Exception):
+    """A name, key or attribute a narrative asked for that the figures do not have."""
+
+    def __init__(self, owner, name):
+        super().__init__(name)
+        self.owner, self.name = owner, name
+
+
 @functools.cache
-def _sandbox():
+def sandbox():
     """One sandbox for every Filler: it holds rules, not figures, and each costs a millisecond to set up."""
-    from jinja2 import StrictUndefined
+    from jinja2 import StrictUndefined, Undefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    def fail(self, *args, **kwargs):
+        # Raised as our own error, so the message names what exists rather than the engine's wording.
+        raise UnknownName(self._undefined_obj, self._undefined_name)
+
+    # Every operation StrictUndefined fails on (str, iteration, comparison...) is bound to the base's method by name.
+    failing = {name for cls in (Undefined, StrictUndefined) for name, value in vars(cls).items() if value is Undefined._fail_with_undefined_error}
+    Unknown = type("Unknown", (StrictUndefined,), {"__slots__": (), **dict.fromkeys(failing, fail)})
+    env = SandboxedEnvironment(undefined=Unknown, autoescape=False, keep_trailing_newline=False)
     env.filters["words"] = words
     return env
 
 
-# What a narrative's {{ }} may hold: a figure, a part of one, a filter that changes its case.
-# No loops, sums, calls or filter arguments: a sentence cannot then take hours to fill in
+_sandbox = sandbox
+
+
+class NarrativeError(Exception):
+    """A figure that cannot be given as asked (indicator(999)): the message is the user's."""
+
+
+# What a narrative's {{ }} may hold: a figure, a part of one, a figure asked for with written
+# values (indicator(163)), a filter that changes its case. No loops, sums or filter arguments: a sentence cannot then take hours to fill in
 # or fill the disk ({{ 'x' * 10**10 }}, nested {% for %} over range(100000)).
 FILTERS = ("words", "upper", "lower", "title", "capitalize", "trim")
 MAX_FILLED = 20_000  # characters of one filled-in text; a long paragraph is 2,000
-ALLOWED = "{{ name }}, {{ name.part }} or {{ name | filter }} of a computed figure, filters: " + ", ".join(FILTERS)
+ALLOWED = "{{ name }}, {{ name.part }}, {{ name(value) }} or {{ name | filter }} of a computed figure (`ka2docs names` lists them), filters: " + ", ".join(FILTERS)
 
 
 class _NotAllowed(Exception):
     pass
 
 
-def _compile(env, source: str):
+def _compile(env, source: str, callable_figures: set[str]):
     from jinja2 import nodes
 
     tree = env.parse(source)
@@ -239,6 +280,11 @@ def _compile(env, source: str):
         if isinstance(node, nodes.Filter) and node.name in FILTERS and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs):
             continue
         if isinstance(node, nodes.Getattr) or (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)):
+            continue
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in callable_figures and not (node.dyn_args or node.dyn_kwargs) \
+                and all(isinstance(a, nodes.Const) for a in node.args) and all(isinstance(k.value, nodes.Const) for k in node.kwargs):
+            continue  # a figure asked for with written values: indicator(163), table('changes', since='2008-05-30')
+        if isinstance(node, nodes.Keyword):
             continue
         if type(node) not in simple:
             raise _NotAllowed(f"{_describe(node)} is not allowed in a narrative")
@@ -264,7 +310,7 @@ class Filler:
 
     def __init__(self, figures: dict):
         self.figures = figures
-        self.env = _sandbox()
+        self.env = sandbox()
         self.problems: list[Problem] = []
 
     def __call__(self, text: Text) -> str:
@@ -273,21 +319,49 @@ class Filler:
         if "{" not in text.source:
             return text.source
         try:
-            filled = _compile(self.env, text.source).render(self.figures)
-        except jinja2.UndefinedError as exc:
-            allowed = ", ".join(sorted(self.figures))
-            self.problems.append(problem(text.file, text.line, text.column, f"{exc.message} (allowed: {allowed})"))
-        except jinja2.TemplateError as exc:
-            self.problems.append(problem(text.file, text.line, text.column, f"bad {{{{ }}}} expression: {_first_line(exc)} (allowed: {ALLOWED})"))
+            filled = _compile(self.env, text.source, {k for k, v in self.figures.items() if callable(v)}).render(self.figures)
+        except UnknownName as exc:
+            self.problems.append(problem(text.file, text.line, text.column, self.unknown(exc)))
+        except NarrativeError as exc:
+            self.problems.append(problem(text.file, text.line, text.column, str(exc)))
         except _NotAllowed as exc:
             self.problems.append(problem(text.file, text.line, text.column, f"{exc} (allowed: {ALLOWED})"))
-        except Exception as exc:  # noqa: BLE001 - a figure that cannot be shown this way ({{ counts.x.y }}), said where it was written
+        except jinja2.TemplateError as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            self.problems.append(problem(text.file, text.line, text.column, f"cannot read a {{{{ }}}} figure: {_first_line(message)} (allowed: {ALLOWED})"))
+        except TypeError as exc:  # a figure called wrongly: indicator() with no number
+            self.problems.append(problem(text.file, text.line, text.column, f"cannot work out a figure: {exc} (allowed: the figures as `ka2docs names` shows them)"))
+        except Exception as exc:  # noqa: BLE001 - a figure that cannot be shown this way, said where it was written
             self.problems.append(problem(text.file, text.line, text.column, f"cannot fill in {{{{ }}}}: {type(exc).__name__}: {_first_line(exc)} (allowed: {ALLOWED})"))
         else:
             if len(filled) <= MAX_FILLED:
                 return filled
             self.problems.append(problem(text.file, text.line, text.column, f"fills in to {len(filled):,} characters (allowed: at most {MAX_FILLED:,})"))
         return ""
+
+    def unknown(self, exc: UnknownName) -> str:
+        """'unknown name 'agre'; did you mean 'agreed'? (allowed: ...)', for a name, a key or an attribute."""
+        import difflib
+
+        owner, name = exc.owner, str(exc.name)
+        from jinja2 import Undefined
+        from jinja2.utils import missing
+
+        if owner is missing or isinstance(owner, Undefined):
+            what, allowed = f"unknown name '{name}'", sorted(self.figures)
+            shown = allowed
+        else:
+            label = getattr(owner, "_label", None) or next((k for k, v in self.figures.items() if v is owner), "this figure")
+            allowed = sorted(map(str, owner)) if isinstance(owner, dict) else list(getattr(owner, "_names", ()))
+            what = f"{label} has no '{name}'"
+            if isinstance(owner, dict):  # as they are written: counts['under-discussion'], reward.estimate
+                dotted = all(k.isidentifier() for k in allowed)
+                shown = [f"{label}.{k}" if dotted else f"{label}['{k}']" for k in allowed]
+            else:
+                shown = allowed
+        near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        return f"{what}{hint} (allowed: {', '.join(shown) or 'none'})"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -300,7 +300,8 @@ REPORT: dict[str, Key] = {
     "classification": Key("`part1` (public) or `part2` (exempt: written under restricted/)", True, "part1"),
     "classification_label": Key("the words in the page header; default: agreement.yaml `markings` for the classification", False, "Unrestricted"),
     "numbering": Key("`headings`: '1. Introduction' headings and unnumbered paragraphs; `paragraphs`: item `item_number`, sections 1.1, paragraphs 1.1.1 (needs `item_number`)", False, "headings"),
-    "sections": Key("the body: a list of `heading` and `paragraphs` (text, or `subheading:`, `bullets:`, `numbered:`, `table:` with an optional `caption:`)", True),
+    "sections": Key("the body: a list of `heading` and `paragraphs` (text, or `subheading:`, `bullets:`, `numbered:`, `table:` with `caption:` and the table's options beside it); or write `body:`", False),
+    "body": Key("instead of `sections`: a Word file beside the YAML holding the body in the house styles (docs/writing-reports.md)", False, "kcc-cabinet-2008-12-15.docx"),
     "recommendations": Key("the recommendations: the last numbered section", False),
     "by": Key("who the report is by, a list (header block)", False),
     "to": Key("who it goes to (header block)", False),
@@ -316,13 +317,16 @@ REPORT: dict[str, Key] = {
     "signature": Key("the signature lines: `name`, `title` and any others", False),
     "contact": Key("the contact: `name`, `phone`, `email`", False),
     "background_documents": Key("the background documents, a list", False),
-    "annexes": Key("annexes, each a `title` and a `table`", False),
+    "annexes": Key("annexes, each a `title` and a `table`, with the table's options", False),
     "source": Key("the paper the narrative is transcribed from", False),
 }
 # Tables a paragraph or an annex may name; reports.py builds each from the data.
 REPORT_TABLES: dict[str, str] = {
     "position_summary": "the position on target-setting: each status of the negotiated set with its count, the total, then each other set",
     "submission": "the draft submission, one row per indicator, on landscape pages (as the submission workbook)",
+    "changes": "what changed between `since` (default: the later of the council's previous report and the submission) and the report's date",
+    "refresh": "the refresh schedule: everything that differs from the submission as at the report's date",
+    "signups": "one partner's sign-ups by role (`partner:`), or one indicator's partners (`indicator:`)",
+    "local_action_plan": "a district's Local Action Plan (`district:`, default the report's district)",
     "relevance": "the report district's relevance ratings (needs `district`)",
-    "local_action_plan": "the report district's Local Action Plan (needs `district`)",
 }

@@ -40,26 +40,7 @@ def documents(now: Position) -> list[Document]:
 
 def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list[Change], classification: str) -> dict:
     agreement = data.agreement
-    before, after = history.position(data, refresh["submitted"]), history.position(data, as_at)
-
-    mark = context.marker(after)
-
-    groups = []
-    for heading, members in _groups(before, after, changes):
-        rows = []
-        for change in members:
-            indicator = after.by_ni(change.ni) or before.by_ni(change.ni)
-            rows.append({
-                "indicator": f"NI {change.ni} {indicator.title}" if indicator else f"NI {change.ni}",
-                "change": change.what,
-                "old": mark(change.old, change.old_source),
-                "new": mark(change.new, change.source) or context.marked("(removed)", data.is_illustrative(change.source)),
-                "date": context.short_date(change.date),
-                "reason": change.reason,
-                "source": change.source,
-                "illustrative": data.is_illustrative(change.source) or data.is_illustrative(change.old_source),
-            })
-        groups.append({"heading": heading, "rows": rows})
+    groups = change_groups(data, refresh["submitted"], as_at, changes)
     illustrative = any(r["illustrative"] for g in groups for r in g["rows"])
     label = refresh.get("label") or "Refresh"
     title = f"{agreement.name}: refresh schedule"
@@ -86,6 +67,34 @@ def schedule_context(data: DataSet, refresh: dict, as_at: dt.date, changes: list
     ctx["body"] = _body(ctx)
     ctx["properties"] = {"title": title, "author": sender, "subject": subtitle, "date": as_at.isoformat()}
     return ctx
+
+
+def change_groups(data: DataSet, since: dt.date, as_at: dt.date, changes: list[Change]) -> list[dict]:
+    """The changes as the schedule lists them: under the submission's headings, one row each, marked.
+
+    A committee report's changes table (narrative_tables.py) shows the same rows.
+    """
+    before, after = history.position(data, since), history.position(data, as_at)
+
+    mark = context.marker(after)
+
+    groups = []
+    for heading, members in _groups(before, after, changes):
+        rows = []
+        for change in members:
+            indicator = after.by_ni(change.ni) or before.by_ni(change.ni)
+            rows.append({
+                "indicator": f"NI {change.ni} {indicator.title}" if indicator else f"NI {change.ni}",
+                "change": change.what,
+                "old": mark(change.old, change.old_source),
+                "new": mark(change.new, change.source) or context.marked("(removed)", data.is_illustrative(change.source)),
+                "date": context.short_date(change.date),
+                "reason": change.reason,
+                "source": change.source,
+                "illustrative": data.is_illustrative(change.source) or data.is_illustrative(change.old_source),
+            })
+        groups.append({"heading": heading, "rows": rows})
+    return groups
 
 
 def _groups(before: Position, after: Position, changes: list[Change]) -> list[tuple[str, list[Change]]]:

@@ -19,7 +19,7 @@ from ..errors import DataError, Problem, problem
 from ..history import Position, position, summary
 from ..layout import docx
 from ..model import DataSet
-from . import context
+from . import context, narrative_tables
 from .context import ILLUSTRATIVE_NOTE, long_date
 from .document import Document
 
@@ -56,6 +56,7 @@ def report_figures(report: Report, now: Position) -> dict:
         **context.figures(now),
         "meeting_day": f"{meeting.day} {meeting:%B}",
         "meeting_date": long_date(meeting),
+        **narrative_tables.extra_figures(now, report),
     }
 
 
@@ -107,7 +108,8 @@ def _context(report: Report, data: DataSet, problems: list[Problem]) -> dict | N
 def _district(report: Report, data: DataSet, problems: list[Problem]) -> str:
     """The report's district, checked against districts.csv when a table needs it."""
     tables = [b.table for s in report.sections for b in s.blocks] + [a["table"] for a in report.annexes]
-    needs = [t for t in tables if t in ("relevance", "local_action_plan")]
+    options = [b.options for s in report.sections for b in s.blocks] + [a["options"] for a in report.annexes]
+    needs = [t for t, o in zip(tables, options) if t in ("relevance", "local_action_plan") and not o.get("district")]
     name = report.district
     known = [d.district for d in data.districts]
     where = report.fields.get("district")
@@ -172,7 +174,7 @@ class _Layout:
                     out.append({"kind": "paragraph", "text": self.fill(text), "number": next_number() if self.district_style else f"{n}."})
             elif block.kind == "table":
                 caption = self.fill(block.caption) if block.caption else ""
-                out += self.table(block.table, block.texts[0], caption)
+                out += self.table(block.table, block.texts[0], caption, options=block.options)
         return out
 
     def ending(self) -> list[dict]:
@@ -205,21 +207,12 @@ class _Layout:
         wide = annex["table"] in WIDE_TABLES
         start = [{"kind": "section", "orientation": "landscape"}] if wide else [{"kind": "page_break"}]
         width = LANDSCAPE_CM if wide else PORTRAIT_CM
-        return [*start, {"kind": "heading", "level": 1, "text": title}, *self.table(annex["table"], where, "", width)]
+        return [*start, {"kind": "heading", "level": 1, "text": title}, *self.table(annex["table"], where, "", width, annex["options"])]
 
-    # --- the tables a narrative may name (narrative.TABLE_NAMES) -------------------
+    # --- the tables a narrative may name (narrative_tables.TABLES) -----------------
 
-    def table(self, name: str, where: Text, caption: str, width: float = PORTRAIT_CM) -> list[dict]:
-        builders = {
-            "position_summary": self.position_summary,
-            "submission": self.submission,
-            "relevance": self.relevance,
-            "local_action_plan": self.local_action_plan,
-        }
-        if name not in builders:  # narrative.py checks names on loading; this guards a new name
-            self.problems.append(problem(where.file, where.line, where.column, f"unknown table '{name}' (allowed: {', '.join(builders)})"))
-            return []
-        blocks = builders[name](width)
+    def table(self, name: str, where: Text, caption: str, width: float = PORTRAIT_CM, options: dict | None = None) -> list[dict]:
+        blocks = narrative_tables.build(self, name, options or {}, where, width)
         if caption:
             for block in reversed(blocks):
                 if block["kind"] == "table":
@@ -303,14 +296,6 @@ class _Layout:
         columns = ["Indicator", "Theme", "Relevance", "Note"]
         blocks.append({"kind": "table", "columns": columns, "rows": rows, "widths": [w * width / PORTRAIT_CM for w in (5.2, 3.0, 3.8, 5.0)]})
         return blocks
-
-    def local_action_plan(self, width: float) -> list[dict]:  # the plan's own widths fit a portrait page
-        """The district's Local Action Plan: the very blocks of the plan document (action_plans.py)."""
-        if not self.district:
-            return []
-        from . import action_plans
-
-        return action_plans.annex_blocks(self.now, self.district)
 
 
 def _by_indicator(rows: list[dict]) -> list[list[dict]]:
