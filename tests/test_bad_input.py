@@ -272,9 +272,9 @@ CASES = [
     ("narrative-power", narrative("{{ 9 ** 9 ** 9 }}"), "kcc-county-council-2008-05-15.yaml:18", "arithmetic ('**') is not allowed"),
     ("narrative-filter-argument", narrative("{{ agreement | center(1000000000) }}"), "kcc-county-council-2008-05-15.yaml:18", "filter 'center' is not allowed"),
     ("narrative-division-by-zero", narrative("{{ 1 / 0 }}"), "kcc-county-council-2008-05-15.yaml:18", "arithmetic ('/') is not allowed"),
-    ("narrative-unsafe-attribute", narrative("{{ agreement.__class__ }}"), "kcc-county-council-2008-05-15.yaml:18", "unsafe"),
-    ("narrative-part-of-a-number", narrative("{{ indicators.total }}"), "kcc-county-council-2008-05-15.yaml:18", "has no attribute 'total'"),
-    ("narrative-unclosed", narrative("{{ indicators"), "kcc-county-council-2008-05-15.yaml:18", "bad {{ }} expression"),
+    ("narrative-unsafe-attribute", narrative("{{ agreement.__class__ }}"), "kcc-county-council-2008-05-15.yaml:18", "agreement has no '__class__'"),
+    ("narrative-part-of-a-number", narrative("{{ indicators.total }}"), "kcc-county-council-2008-05-15.yaml:18", "indicators has no 'total'"),
+    ("narrative-unclosed", narrative("{{ indicators"), "kcc-county-council-2008-05-15.yaml:18", "cannot read a {{ }} figure"),
     ("narrative-call", narrative("{{ lipsum() }}"), "kcc-county-council-2008-05-15.yaml:18", "calling a function is not allowed"),
     # --- found by hand (probing as a hurried officer) and by the fuzzer ---------------------------
     ("table-is-a-folder", lambda d: ((d / "events.csv").unlink(), (d / "events.csv").mkdir()), "events.csv", "is not a file"),
