@@ -436,7 +436,7 @@ TEMPLATE_CASES = [
     ("xlsx-template-entity-bomb", template_member("xlsx/submission.xlsx", "xl/worksheets/sheet1.xml", lambda body: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + body.split(b"?>", 1)[-1]), "submission.xlsx", "declares a DTD"),
     ("xlsx-template-sheet-not-xml", template_member("xlsx/submission.xlsx", "xl/worksheets/sheet1.xml", lambda body: body[: len(body) // 2]), "submission.xlsx", "xl/worksheets/sheet1.xml: the part is not well-formed XML"),
     ("docx-template-styles-not-xml", template_member("docx/county-report.docx", "word/styles.xml", lambda body: b"<w:styles"), "county-report.docx", "word/styles.xml: the part is not well-formed XML"),
-    ("docx-template-not-a-zip", lambda t: (t / "docx" / "county-report.docx").write_bytes(b"PK\x03\x04 not really"), "county-report.docx", "is not a valid Word or Excel template"),
+    ("docx-template-not-a-zip", lambda t: (t / "docx" / "county-report.docx").write_bytes(b"PK\x03\x04 not really"), "county-report.docx", "cannot open Word template: it is not a zip archive"),
 ]
 
 

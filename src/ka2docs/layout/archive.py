@@ -14,14 +14,15 @@ MAX_RATIO = 200  # text XML deflates about 10 to 1; a bomb a thousand to one
 MAX_MEMBERS = 500
 
 
-def check_archive(source: Path | bytes, display: str, error: type[DataError], what: str) -> list[zipfile.ZipInfo]:
-    """The archive's members; `error` (naming `display`) when it is not a zip or would unpack too far."""
+def check_archive(source: Path | bytes, display: str, error: type[DataError], what: str, unreadable: str = "") -> list[zipfile.ZipInfo]:
+    """The archive's members; `error` (naming `display`) when it is not a zip (saying
+    `unreadable`, when given) or would unpack too far."""
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         allowed = "an Excel workbook saved as .xlsx, or a CSV file" if what == ".xlsx workbook" else f"a {what} saved by Word, Excel or LibreOffice"
-        raise error([problem(display, 0, "", f"is not a valid {what} (allowed: {allowed})")]) from None
+        raise error([problem(display, 0, "", unreadable or f"is not a valid {what} (allowed: {allowed})")]) from None
     total = sum(m.file_size for m in members)
     packed = max(1, sum(m.compress_size for m in members))
     if len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED or (total > 1_000_000 and total / packed > MAX_RATIO):

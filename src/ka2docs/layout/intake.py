@@ -43,7 +43,8 @@ def cleaned(path: Path) -> bytes:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise TemplateError([problem(display, 0, "", f"cannot read template: {exc.strerror} (allowed: a readable .docx or .xlsx file)")]) from None
-    check_archive(data, display, TemplateError, "Word or Excel template")
+    kind, suffix = ("Excel", ".xlsx") if Path(path).suffix.lower() == ".xlsx" else ("Word", ".docx")
+    check_archive(data, display, TemplateError, f"{kind} template", f"cannot open {kind} template: it is not a zip archive (allowed: a {suffix} file saved by {kind} or LibreOffice)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
