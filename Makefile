@@ -20,7 +20,7 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## fuzz: the fuzzer's long run: thousands of mutated data sets (tests/test_fuzz.py; `make test` runs a dozen)
+## fuzz: the fuzzer's long run: thousands of mutated data sets (tests/test_fuzz.py; `make test` runs 25)
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(STAMP)
 	KA2DOCS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics

@@ -3,7 +3,7 @@ files, bytes of a workbook) and check every build ends as promised: exit 0, or e
 with FILE:LINE lines and the output folder untouched; never a traceback or exit 1, never
 past a time limit.
 
-A short run is part of the suite (KA2DOCS_FUZZ_EXAMPLES, default 12); `make fuzz` runs
+A short run is part of the suite (KA2DOCS_FUZZ_EXAMPLES, default 25, a few seconds); `make fuzz` runs
 thousands. The library is called in-process for speed (Ka2docsError carries the exit
 code the CLI would give); a few examples go through the CLI as a user runs it. Every
 failure found becomes a case in test_bad_input.py.
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from test_bad_input import LINE, snapshot
 
 AS_AT = dt.date(2008, 5, 1)
-EXAMPLES = int(os.environ.get("KA2DOCS_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("KA2DOCS_FUZZ_EXAMPLES", "25"))
 FINDINGS = os.environ.get("KA2DOCS_FUZZ_LOG")  # set: a broken promise is written there and the run goes on
 SECONDS = 60  # one build of the shipped data takes about one; a hang is caught well before the suite's timeout
 YAMLS = ["agreement.yaml", *sorted(f"reports/{p.name}" for p in (DATA / "reports").glob("*.yaml"))]
