@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 from ka2docs.layout.docx import PARAGRAPH_STYLES, TABLE_STYLE
 
@@ -197,6 +197,38 @@ def plain_document(name: str, landscape: bool = False) -> None:
     _save(doc, name)
 
 
+def bulletin() -> None:
+    """The bulletin for print: its protective marking top right, 'Page X of Y' in the footer."""
+    doc = base("Arial", 11)
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = 2  # right
+    header.add_run("{{ classification_label }}").bold = True
+    footer = section.footer.paragraphs[0]
+    stops = footer.paragraph_format.tab_stops
+    for inherited in (Twips(4680), Twips(9360)):  # the Footer style's centre and right stops: cleared
+        stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("{{ footer }}\tPage ")
+    numbers = [_field(footer, "PAGE", "1")]
+    footer.add_run(" of ")
+    numbers.append(_field(footer, "NUMPAGES", "1"))
+    for run in (*header.runs, *footer.runs, *numbers):
+        run.font.size = Pt(9)
+    _para(doc, "{{p body }}")
+    _save(doc, "bulletin.docx")
+
+
+def _field(paragraph, instruction: str, shown: str):
+    """A simple field (PAGE, NUMPAGES) at the paragraph's end; `shown` until Word or LibreOffice updates it."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = paragraph.add_run(shown)
+    field.append(run._r)
+    paragraph._p.append(field)
+    return run
+
+
 def _save(doc, name: str, folder: Path = OUT) -> None:
     """Save without what python-docx's default template carries and no document uses.
 
@@ -238,5 +270,5 @@ if __name__ == "__main__":
     committee_report()
     district_report()
     plain_document("local-action-plan.docx")
-    plain_document("bulletin.docx")
+    bulletin()
     plain_document("refresh-schedule.docx", landscape=True)

@@ -64,7 +64,7 @@ def test_the_refresh_baselines_arrive_in_december():
     baselines = {c["ni"]: c for c in found if c["kind"] == "baseline"}
     assert sorted(baselines) == [3, 6, 11, 110, 111, 171, 187]
     assert baselines[3]["old"] == "Cannot be set until Place Based Survey conducted (Sept 08)"
-    assert "(figure not in the seeds)" in baselines[3]["new"]
+    assert baselines[3]["new"] == "Set from the Place Survey 2008 results"  # no figure invented, and no word of the tool
 
 
 def test_a_withdrawn_sign_up_is_dated_by_its_withdrawal(data_copy):

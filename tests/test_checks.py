@@ -296,6 +296,32 @@ def test_html_bulletin_rules(tmp_path):
     assert set(rules(bad)) == {"doc-language", "doc-title", "heading-order", "table-header", "merged-cells", "contrast", "image-alt"}
 
 
+def test_email_rules(tmp_path):
+    from email.message import EmailMessage
+
+    page = '<!DOCTYPE html><html lang="en-GB"><head><title>Bulletin 3</title></head><body><h1>Bulletin 3</h1><img src="{src}" alt="Indicators by status"></body></html>'
+
+    def mail(name: str, src: str, *, plain: bool = True, cid: str = "chart@example.gov.uk") -> Path:
+        message = EmailMessage()
+        message["Subject"] = "Bulletin 3"
+        if plain:
+            message.set_content("Bulletin 3")
+            message.add_alternative(page.format(src=src), subtype="html")
+            html = message.get_payload()[1]
+        else:
+            message.set_content(page.format(src=src), subtype="html")
+            html = message
+        html.add_related(b"\x89PNG", "image", "png", cid=f"<{cid}>")
+        path = tmp_path / name
+        path.write_bytes(bytes(message))
+        return path
+
+    assert rules(mail("good.eml", "cid:chart@example.gov.uk")) == {}
+    assert set(rules(mail("lost.eml", "cid:other@example.gov.uk"))) == {"mail-parts"}  # the picture it shows is not in the message
+    assert set(rules(mail("blocked.eml", "data:image/png;base64,iVBO"))) == {"mail-parts"}  # clients block data: pictures
+    assert set(rules(mail("html-only.eml", "cid:chart@example.gov.uk", plain=False))) == {"mail-parts"}
+
+
 def test_a_file_that_cannot_be_opened_fails_as_unreadable(tmp_path):
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")

@@ -39,7 +39,7 @@ def test_the_reference_lists_every_table_column_and_key_with_its_description():
         assert f"### `{name}.csv`" in text
         for column in table.columns:
             assert f"| `{column.name}` |" in text and column.about in text, (name, column.name)
-    for prefix, keys in (("", schema.AGREEMENT_SECTIONS), ("agreement.", schema.FACTS), ("agreement.refresh.", schema.REFRESH), ("reward_grant.", schema.REWARD), ("", schema.REPORT)):
+    for prefix, keys in (("", schema.AGREEMENT_SECTIONS), ("agreement.", schema.FACTS), ("agreement.refresh.", schema.REFRESH), ("reward_grant.", schema.REWARD), ("contact.", schema.CONTACT), ("", schema.REPORT)):
         for key, spec in keys.items():
             assert f"| `{prefix}{key}` | {'required' if spec.required else 'optional'} |" in text, key
     for vocabulary, keys in schema.VOCABULARIES.items():
@@ -84,12 +84,14 @@ def test_every_agreement_key_the_documents_read_is_in_the_schema(folder):
     seen: set[str] = set()
     agreement.facts = Recording(agreement.facts, seen, "agreement.")
     agreement.reward_grant = Recording(agreement.reward_grant, seen, "reward_grant.")
+    agreement.contact = Recording(agreement.contact, seen, "contact.")
     for vocabulary in schema.VOCABULARIES:
         for code in getattr(agreement, vocabulary):
             object.__setattr__(code, "extra", Recording(code.extra, seen, f"{vocabulary}."))
     for day in ("2008-05-01", "2008-06-30", "2008-12-31"):
         plan(data, dt.date.fromisoformat(day))
     declared = {f"agreement.{k}" for k in schema.FACTS} | {f"reward_grant.{k}" for k in schema.REWARD}
+    declared |= {f"contact.{k}" for k in schema.CONTACT}
     declared |= {f"{v}.{k}" for v, keys in schema.VOCABULARIES.items() for k in keys}
     assert seen, "nothing was recorded: the test no longer sees the documents read the agreement"
     assert seen <= declared, f"read but not in data/schema.py: {sorted(seen - declared)}"

@@ -35,9 +35,19 @@ def kent_row_labels() -> list[str]:
 
 
 def text_of(path: Path) -> str:
-    """Every word a document shows: the XML text of a .docx/.xlsx (all parts), an HTML page's text."""
+    """Every word a document shows: the XML text of a .docx/.xlsx (all parts), an HTML page's text,
+    an e-mail's headers, text parts and attachment names."""
     if path.suffix == ".html":
         return re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+    if path.suffix == ".eml":
+        from email import policy
+        from email.parser import BytesParser
+
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        parts = [f"{k}: {v}" for k, v in message.items()]
+        parts += [p.get_content() for p in message.walk() if p.get_content_maintype() == "text"]
+        parts += [p.get_filename() or "" for p in message.walk()]
+        return re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", " ".join(parts)))
     with zipfile.ZipFile(path) as archive:
         xml = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith((".xml", ".rels")))
     return re.sub(r"<[^>]+>", " ", xml)

@@ -81,7 +81,7 @@ def test_workbook_rows_are_every_difference_since_the_submission(december):
     assert changed[5] == "Changed at the refresh: Kent and GOSE agreed the cumulative option discussed in May"
     place = by_key[("3", "baseline")]
     assert place[2] == "Cannot be set until Place Based Survey conducted (Sept 08)"
-    assert place[3] == "Set from the Place Survey 2008 results (figure not in the seeds) (illustrative)"
+    assert place[3] == "Set from the Place Survey 2008 results (illustrative)"
     # Agreed before the submission: in the submission already, so not a refresh line.
     assert ("120", "status") not in by_key and ("197", "status") not in by_key
 
@@ -106,7 +106,7 @@ def test_word_schedule_has_the_same_lines(december):
 def test_the_refreshed_build_regenerates_the_submission(december):
     sheet = openpyxl.load_workbook(december / "submission.xlsx").active
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("NI 3 "))
-    assert row[2] == "Set from the Place Survey 2008 results (figure not in the seeds) (illustrative)"
+    assert row[2] == "Set from the Place Survey 2008 results (illustrative)"
 
 
 def test_restricted_changes_go_only_to_a_part2_copy(data_copy, tmp_path):

@@ -55,9 +55,11 @@ def inputs_digest(data_dir: Path, templates: Path, as_at: dt.date, options: dict
 
 
 def fingerprint(document: Document, templates: Path) -> str:
-    template = templates / document.template
     body = json.dumps(document.context, sort_keys=True, default=str).encode()
-    return sha256(body + (template.read_bytes() if template.exists() else b"") + __version__.encode())
+    for name in document.templates:
+        template = templates / name
+        body += template.read_bytes() if template.exists() else b""
+    return sha256(body + __version__.encode())
 
 
 def manifest_intact(out: Path, manifest: dict) -> bool:
@@ -140,7 +142,7 @@ def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.
 
 
 def _check_templates(documents: list[Document], templates: Path) -> None:
-    missing = sorted({d.template for d in documents if not (templates / d.template).is_file()})
+    missing = sorted({t for d in documents for t in d.templates if not (templates / t).is_file()})
     if missing:
         raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in missing])
 

@@ -127,6 +127,18 @@ class Bulletin:
 
 
 @dataclass(frozen=True)
+class NewsItem:
+    """One item of news the editor writes for a bulletin."""
+
+    date: dt.date
+    bulletin: int
+    headline: str
+    text: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
 class Relevance:
     date: dt.date
     district: str
@@ -169,6 +181,7 @@ class Agreement:
     reward_grant: dict
     first_ni: int
     last_ni: int
+    contact: dict = field(default_factory=dict)  # who the bulletin comes from and goes to (agreement.yaml `contact`)
 
     @property
     def name(self) -> str:
@@ -210,6 +223,7 @@ class DataSet:
     relevance: list[Relevance]
     plans: list[PlanEntry]
     reports: list  # report narratives (narrative.Report), loaded from data/reports/
+    news: list[NewsItem] = field(default_factory=list)  # the bulletins' news items
     # Answers worked out from these rows (the position on a date...), see kept().
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 

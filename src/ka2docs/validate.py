@@ -115,6 +115,18 @@ def _references(data: model.DataSet, problems: list[Problem]) -> None:
     for earlier, later in pairwise(numbers):
         if later.date <= earlier.date:
             problems.append(_at(later, "date", f"bulletin {later.number} is dated {later.date}, not after bulletin {earlier.number} ({earlier.date}) (allowed: later numbers on later dates)"))
+    _news(data, problems)
+
+
+def _news(data: model.DataSet, problems: list[Problem]) -> None:
+    """Each news item belongs to a bulletin in the schedule and is written by its date."""
+    dates = {b.number: b.date for b in data.bulletins}
+    for item in data.news:
+        if item.bulletin not in dates:
+            allowed = ", ".join(str(n) for n in sorted(dates)) or "none: bulletins.csv lists no bulletin"
+            problems.append(_at(item, "bulletin", f"bulletin {item.bulletin} is not in the schedule (allowed: {allowed})"))
+        elif item.date > dates[item.bulletin]:
+            problems.append(_at(item, "date", f"{item.date} is after bulletin {item.bulletin}'s date {dates[item.bulletin]} (allowed: on or before the bulletin's date)"))
 
 
 def negotiation_gaps(data: model.DataSet, as_at: dt.date) -> list[Problem]:

@@ -21,6 +21,8 @@ regulations). Each has a short id that `ka2docs check` prints as `FILE: rule: wh
     leak                    nothing links outside the file or names who edited its template:
                             outside links (file://, linked pictures), macros, comments, tracked
                             changes, custom or personal properties, a workbook's saved-in folder
+    mail-parts              an e-mail has a plain-text and an HTML part, and every cid: picture
+                            its HTML shows travels in the message (its HTML part meets the HTML rules)
 
 A file that cannot be opened at all fails as `readable`.
 
@@ -40,7 +42,7 @@ from ..errors import DataError, problem
 LANGUAGE = "en-GB"
 RULES = (
     "heading-order", "table-header", "merged-cells", "image-alt", "doc-title", "doc-language", "contrast",
-    "empty-paragraph-layout", "sheet-name", "frozen-header", "blank-header", "pdf-tagged", "pdf-title", "leak",
+    "empty-paragraph-layout", "sheet-name", "frozen-header", "blank-header", "pdf-tagged", "pdf-title", "mail-parts", "leak",
 )
 
 
@@ -75,14 +77,14 @@ def check_file(path: Path, name: str | None = None, language: str = LANGUAGE) ->
     """Every rule that applies to the file's format; a file that cannot be read is a failure too."""
     path = Path(path)
     name = name or path.name
-    from . import docx, html, leaks, pdf, xlsx
+    from . import docx, eml, html, leaks, pdf, xlsx
 
-    module = {".docx": docx, ".xlsx": xlsx, ".pdf": pdf, ".html": html, ".htm": html}.get(path.suffix.lower())
+    module = {".docx": docx, ".xlsx": xlsx, ".pdf": pdf, ".html": html, ".htm": html, ".eml": eml}.get(path.suffix.lower())
     if module is None:
         return []
     try:
         found = module.check(path, language)
-        if module is not pdf:
+        if module in (docx, xlsx, html):
             found = [*found, *leaks.check(path)]
     except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError) as exc:  # ParseError is a SyntaxError
         return [Failure(name, "readable", f"cannot be read: {type(exc).__name__}: {exc}")]

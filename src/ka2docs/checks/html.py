@@ -96,8 +96,13 @@ def _inline_colours(style: str) -> tuple[str | None, str | None]:
 
 
 def check(path: Path, language: str) -> list[tuple[str, str]]:
+    return check_text(path.read_text(encoding="utf-8"), language)
+
+
+def check_text(text: str, language: str) -> list[tuple[str, str]]:
+    """The rules over a page's text (a file's, or an e-mail's HTML part)."""
     page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
+    page.feed(text)
     page.close()
     found = list(page.found)
     if not page.title.strip():

@@ -53,7 +53,7 @@ def check(templates: Path, data_dir: Path, as_at: dt.date, strict: bool = False)
 def _check_one(templates: Path, name: str, users: list) -> TemplateCheck:
     path = templates / name
     fmt = users[0].format if users else SUFFIXES.get(Path(name).suffix, "")
-    result = TemplateCheck(name, fmt, documents=[d.id + (" (part 2)" if d.classification == "part2" else "") for d in users])
+    result = TemplateCheck(name, fmt, documents=list(dict.fromkeys(d.id + (" (part 2)" if d.classification == "part2" else "") for d in users)))
     if not path.is_file():
         result.problems.append(problem(str(path), 0, "", "template file is missing (allowed: the shipped templates, restyled)"))
         return result

@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import model
 from ..errors import DataError, Problem, problem
 from .names import MAX_NAME, check_unique
-from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, FACT_KEYS, OPTIONAL_TABLES, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, TABLES, VOCABULARIES, Column
+from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, CONTACT_KEYS, FACT_KEYS, OPTIONAL_TABLES, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, TABLES, VOCABULARIES, Column
 from .tables import Row, find_table, read_table
 from .values import parse_date, shown
 from .yamlfile import LineDict, LineList, line_of, read_yaml
@@ -42,7 +42,7 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     vocab = _Vocabularies(agreement)
     raw: dict[str, list[Row]] = {}
     # Order matters: sources, partners and districts are vocabularies for later tables.
-    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "relevance", "local_action_plans"):
+    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "bulletin_news", "relevance", "local_action_plans"):
         raw[name] = _read(data_dir, name, problems)
         if name in KEYED:
             check_unique(raw[name], *KEYED[name], problems, file_names=name == "districts")
@@ -53,6 +53,9 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
         elif name == "districts":
             vocab.add("district", (r.get("district") for r in raw[name]))
     typed = {name: [t for t in (_typed(row, TABLES[name], vocab, problems) for row in rows) if t] for name, rows in raw.items()}
+    if raw["bulletins"] and not agreement.contact:
+        problems.append(problem(str(data_dir / "agreement.yaml"), 1, "contact", "section is missing: each bulletin is an e-mail from the office "
+                                "(allowed: contact: with the office's email, and optionally office, phone, post, distribution)"))
 
     from .narrative import load_reports
 
@@ -246,11 +249,34 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
                 float(reward[key])
             except ValueError:
                 problems.append(problem(display, line_of(reward, key), f"reward_grant.{key}", f"'{shown(reward[key])}' is not a number (allowed: digits, e.g. 0.5 or 20000000)"))
+    contact = _contact(doc, display, problems)
     if len(problems) > before:
         return None
     return model.Agreement(
-        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), **vocabularies,
+        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), contact=contact, **vocabularies,
     )
+
+
+EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+
+
+def _contact(doc: LineDict, display: str, problems: list[Problem]) -> dict:
+    """Who the bulletin comes from (the office's name, e-mail, phone) and the list it goes to."""
+    node = doc.get("contact")
+    if node is None:
+        return {}
+    allowed = ", ".join(sorted(CONTACT_KEYS))
+    if not isinstance(node, LineDict):
+        problems.append(problem(display, line_of(doc, "contact"), "contact", f"must be a mapping (allowed: {allowed})"))
+        return {}
+    _unknown_keys(node, CONTACT_KEYS, display, "contact", problems)
+    out = {k: str(v).strip() for k, v in node.items() if k in CONTACT_KEYS and v is not None}
+    for key in ("email", "distribution_address"):
+        if key in out and not EMAIL.fullmatch(out[key]):
+            problems.append(problem(display, line_of(node, key), f"contact.{key}", f"'{out[key]}' is not an e-mail address (allowed: e.g. office@example.gov.uk)"))
+    if "email" not in out:
+        problems.append(problem(display, node.line, "contact.email", f"is missing (allowed: the office's e-mail address; keys: {allowed})"))
+    return out
 
 
 def _refresh(facts: LineDict, display: str, problems: list[Problem]) -> dict:
@@ -377,4 +403,5 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
         relevance=records("relevance", model.Relevance),
         plans=records("local_action_plans", model.PlanEntry),
         reports=reports,
+        news=records("bulletin_news", model.NewsItem),
     )

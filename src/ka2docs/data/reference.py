@@ -6,7 +6,7 @@ committed file differs from what this writes, so the reference cannot fall behin
 
 from __future__ import annotations
 
-from .schema import AGREEMENT_SECTIONS, FACTS, REFRESH, REPORT, REPORT_TABLES, REWARD, SCHEMA, VOCABULARIES, Column, Key
+from .schema import AGREEMENT_SECTIONS, CONTACT, FACTS, REFRESH, REPORT, REPORT_TABLES, REWARD, SCHEMA, VOCABULARIES, Column, Key
 
 KINDS = {
     "text": "any text",
@@ -67,6 +67,7 @@ def _agreement() -> str:
     for vocabulary, keys in VOCABULARIES.items():
         lines += [f"### `{vocabulary}:` (a list; one entry per code)", "", _sentence(AGREEMENT_SECTIONS[vocabulary].about), "", *_keys(keys), ""]
     lines += ["### `reward_grant:`", "", *_keys(REWARD, "reward_grant."), ""]
+    lines += ["### `contact:`", "", _sentence(AGREEMENT_SECTIONS["contact"].about), "", *_keys(CONTACT, "contact."), ""]
     lines += [
         "A short agreement.yaml:", "", "```yaml",
         "agreement:",

@@ -152,9 +152,22 @@ SCHEMA: dict[str, Table] = {
     ),
     "bulletins": Table(
         "one fortnightly bulletin: its number and the day it goes out",
-        "bulletins/bulletin-NN (.html for e-mail, .docx for print, and its draft submission)",
+        "bulletins/bulletin-NN (.eml ready to send, .html to paste into a mail client, .docx for print, and its draft submission)",
         _columns(("number:int", "the bulletin's number; later numbers on later dates"), ("date:date", "the day the bulletin speaks for"), SOURCE),
         ("number,date,source", "1,2008-05-02,illustrative-bulletins"),
+        optional=True,
+    ),
+    "bulletin_news": Table(
+        "one news item the bulletin's editor writes for one bulletin",
+        "the bulletin's 'News' (its items in file order; a headline from an illustrative source is marked '(illustrative)')",
+        _columns(
+            ("date:date", "the day the item was written: on or before its bulletin's date"),
+            ("bulletin:int", "the `number` of the bulletin (bulletins.csv) that carries it"),
+            ("headline:text", "the item's headline, printed in bold before its text"),
+            ("text:text", "the item in a sentence or two, as the reader sees it"),
+            SOURCE,
+        ),
+        ("date,bulletin,headline,text,source", "2008-05-30,3,The submission goes to GOSE today,\"Kent's final submission template goes to GOSE today.\",seed-003"),
         optional=True,
     ),
     "relevance": Table(
@@ -211,6 +224,7 @@ AGREEMENT_SECTIONS: dict[str, Key] = {
     "themes": Key("the themes that group the negotiated set in the submission, with their outcomes", True),
     "relevance_levels": Key("the ratings `relevance.csv` may use; leave out (or `[]`) when no district rates indicators"),
     "reward_grant": Key("the Performance Reward Grant figures a report may quote (`{{ reward.estimate }}`...)"),
+    "contact": Key("who the bulletin comes from and goes to (the keys below): its e-mail's From and To, the contact line and the sign-off"),
 }
 
 FACTS: dict[str, Key] = {
@@ -281,7 +295,21 @@ REWARD: dict[str, Key] = {
     "source": Key("the paper the figures come from", False, "seed-003"),
 }
 
+CONTACT: dict[str, Key] = {
+    "office": Key("the sender's name: the e-mail's From and the bulletin's 'from the ...'; default: `agreement.partnership_office`", False, "Kent Partnership office"),
+    "email": Key("the office's e-mail address: the e-mail's From and the contact line", True, "kentpartnership@kent.gov.uk"),
+    "phone": Key("the office's telephone, for the contact line", False, "01622 694022"),
+    "post": Key("the post that signs the bulletin", False, "Kent Agreement Manager"),
+    "name": Key("the name that signs, above the post (leave out to sign with the post only)", False),
+    "greeting": Key("the bulletin's opening line", False, "Dear colleagues,"),
+    "sign_off": Key("the words before the signature", False, "With best wishes,"),
+    "distribution": Key("the distribution list's name: the e-mail's To (as a group the office's mail system expands)", False, "Kent Agreement 2 bulletin distribution list"),
+    "distribution_address": Key("the list's own e-mail address, where it has one: the e-mail's To", False),
+    "source": Key("the paper the contact details come from", False, "seed-004"),
+}
+
 AGREEMENT_KEYS = set(AGREEMENT_SECTIONS)
+CONTACT_KEYS = set(CONTACT)
 FACT_KEYS = set(FACTS)
 REQUIRED_FACTS = {key for key, spec in FACTS.items() if spec.required}
 REFRESH_KEYS = set(REFRESH)

@@ -1,9 +1,11 @@
 """The fortnightly bulletin: each one due by the as-at date, built as at its own date.
 
-A bulletin shows its number and date, the position on target-setting and how it moved
-since the previous bulletin, what changed (history.changes, Part 1 only), the key
-events ahead, a chart of the position at every bulletin so far, and the draft
-submission of that date, which travels beside it as a spreadsheet.
+The bulletin is an e-mail the partnership office sends (a greeting, the editor's news,
+the position and how it moved, what changed in sentences, the deadlines ahead, the
+contact and a sign-off) with the chart inline and the draft submission of its date
+attached. The same words are laid out three ways: the .eml message, the .html page
+(to paste into a mail client) and the .docx for print; the submission travels beside
+them as a spreadsheet.
 """
 
 from __future__ import annotations
@@ -11,32 +13,36 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import history
-from ..history import Change, Position
-from ..layout import docx, html, xlsx
+from ..history import Position
+from ..layout import docx, eml, html, xlsx
 from ..model import Bulletin, DataSet
+from . import bulletin_words as words
 from . import context
 from .document import Document
 
 DEADLINES_SHOWN = 3  # a bulletin looks a few steps ahead, not at the whole calendar
 FIRST_GAP = dt.timedelta(days=14)  # the first bulletin looks back a fortnight when the schedule cannot say
+HTML_TEMPLATE, SUBMISSION_TEMPLATE = "html/bulletin.html.j2", "xlsx/submission.xlsx"
 
 
 def documents(now: Position) -> list[Document]:
-    """Every bulletin dated on or before as_at: Word, HTML and its draft submission."""
-    data, _as_at = now.data, now.as_at
+    """Every bulletin dated on or before as_at: Word, HTML, the e-mail and its draft submission."""
+    data = now.data
     schedule = sorted(data.bulletins, key=lambda b: (b.date, b.number))
-    at = now.at
     out = []
     for n, bulletin in enumerate(schedule):
         if not now.has_come(bulletin.date):
             break
         doc_id = f"bulletins/bulletin-{bulletin.number:02d}"
-        attachment = f"{doc_id.rsplit('/', 1)[-1]}-submission.xlsx"
-        ctx = bulletin_context(data, schedule, n, at, attachment)
+        submission = context.submission(now.at(bulletin.date))
+        ctx = bulletin_context(data, schedule, n, now.at)
         out += [
             Document(doc_id, "bulletin", "docx/bulletin.docx", ctx, docx.render),
-            Document(doc_id, "bulletin", "html/bulletin.html.j2", ctx, html.render),
-            Document(f"{doc_id}-submission", "submission", "xlsx/submission.xlsx", context.submission(at(bulletin.date)), xlsx.submission),
+            Document(doc_id, "bulletin", HTML_TEMPLATE, ctx, html.render),
+            # The e-mail lays out the same words from the HTML template and attaches the
+            # submission it renders from the same context: both templates are its inputs.
+            Document(doc_id, "bulletin", HTML_TEMPLATE, {**ctx, "submission": submission, "submission_template": SUBMISSION_TEMPLATE}, eml.bulletin, file_format="eml", uses=(SUBMISSION_TEMPLATE,)),
+            Document(f"{doc_id}-submission", "submission", SUBMISSION_TEMPLATE, submission, xlsx.submission),
         ]
     return out
 
@@ -49,169 +55,130 @@ def previous_date(schedule: list[Bulletin], n: int) -> dt.date:
     return schedule[0].date - gap
 
 
-def bulletin_context(data: DataSet, schedule: list[Bulletin], n: int, at, attachment: str) -> dict:
+def bulletin_context(data: DataSet, schedule: list[Bulletin], n: int, at) -> dict:
     bulletin = schedule[n]
     agreement = data.agreement
+    contact = agreement.contact
     day, since = bulletin.date, previous_date(schedule, n)
     now, before = at(day), at(since)
     mark = context.marker(now)
+    first = words.nothing_recorded(before)
     numbering_illustrative = data.is_illustrative(bulletin.source)
+    office = contact.get("office") or agreement.office
     title = f"{agreement.name} bulletin {bulletin.number}"
-    since_text = f"bulletin {schedule[n - 1].number} of {context.long_date(since)}" if n > 0 else f"{context.long_date(since)} (a bulletin interval before this, the first bulletin)"
-    summary = _summary(now, before)
-    changes = _change_rows(before, now, history.public(history.changes(data, since, day)), mark)
-    chart, alt, caption = _chart(data, [b for b in schedule[: n + 1]], at)
-    ahead = now.events_ahead()
-    deadlines = [f"{context.long_date(e.date)}: {e.event}" for e in ahead][:DEADLINES_SHOWN]
-    sender = agreement.office
-    illustrative = numbering_illustrative or summary["illustrative"] or any(r["illustrative"] for r in changes["rows"] + changes["first_rows"]) or any(chart["hatched"])
+    since_text = f"bulletin {schedule[n - 1].number} of {context.long_date(since)}" if n > 0 else context.long_date(since)
+    table, old = history.summary(now), history.summary(before)
+    changes = history.public(history.changes(data, since, day))
+    news = [item for item in data.news if item.bulletin == bulletin.number]
+    chart, alt, caption = _chart(data, schedule[: n + 1], at)
+    ahead = now.events_ahead()[:DEADLINES_SHOWN]
+
+    if first:
+        groups = words.first_record(now, changes, mark)
+        changes_heading = "The position as first recorded"
+        changes_intro = f"This is the first bulletin with the agreement's records, so it sets out the position as first recorded, as at {context.long_date(day)}, rather than a list of changes."
+        position_intro = f"The position on target-setting as first recorded, as at {context.long_date(day)}:"
+        covers = "the position as first recorded"
+    else:
+        groups = words.change_groups(changes, now, mark)
+        changes_heading = f"What changed since {since_text}"
+        changes_intro = (f"{words.count(len(changes), 'change')} since {since_text}, by kind:" if changes
+                         else f"Nothing has changed since {since_text}.")
+        position_intro = words.movement(table, old, since_text, lambda code: _short(agreement, code))
+        covers = f"what has changed since {since_text}"
+    illustrative_values = (
+        table.illustrative or any(chart["hatched"]) or any(data.is_illustrative(i.source) for i in news)
+        or any(data.is_illustrative(c.source) or data.is_illustrative(c.old_source) for c in changes)
+    )
     notes = []
-    if numbering_illustrative:
-        notes.append(f"Illustrative: this bulletin's number and date come from an illustrative schedule (source: {bulletin.source}).")
-    if illustrative:
+    if illustrative_values:
         notes.append(context.ILLUSTRATIVE_NOTE)
-    used = sorted({bulletin.source, *changes["sources"], *(e.source for e in ahead)} - {""})
+    if numbering_illustrative:
+        notes.append("This bulletin's number and date come from an illustrative schedule, not a real one.")
+    used = [bulletin.source, *(i.source for i in news), *(s for c in changes for s in (c.source, c.old_source)), *(e.source for e in ahead)]
+    attachment = f"{agreement.name} draft submission {day.isoformat()}.xlsx"
+    number_text = context.marked(str(bulletin.number), numbering_illustrative)
     ctx = {
         "title": title,
         "number": bulletin.number,
-        "number_text": context.marked(str(bulletin.number), numbering_illustrative),
+        "number_text": number_text,
         "date": context.long_date(day),
         "date_iso": day.isoformat(),
-        "sender": sender,
-        "subtitle": f"From the {sender}, {context.long_date(day)}" if sender else context.long_date(day),
-        "since": since_text,
-        "summary": {"columns": summary["columns"], "rows": summary["rows"]},
-        "summary_total_row": summary["total_row"],
+        "sender": office,
+        "heading": f"{agreement.name} bulletin {number_text}: {context.long_date(day)}",
+        "greeting": contact.get("greeting", ""),
+        "intro": f"This is bulletin {number_text} of {agreement.name} from the {office}. It brings you the news, {covers}, the deadlines ahead and the current draft submission template.",
+        "news": [{"headline": mark(item.headline, item.source), "text": item.text} for item in news],
+        "position_intro": position_intro,
+        "summary": _summary_table(table, old, first),
+        "summary_total_row": next(k for k, row in enumerate(table.rows) if row.kind == "total"),
         "chart": chart,
         "chart_alt": alt,
         "chart_caption": caption,
-        "changes_intro": changes["intro"],
-        "changes": {"columns": changes["columns"], "rows": [r["cells"] for r in changes["rows"]]},
-        "first_intro": changes["first_intro"],
-        "first_entries": {"columns": changes["first_columns"], "rows": [r["cells"] for r in changes["first_rows"]]},
-        "deadlines": deadlines,
+        "changes_heading": changes_heading,
+        "changes_intro": changes_intro,
+        "change_groups": groups,
+        "deadlines": [f"{context.long_date(e.date)}: {e.event}" for e in ahead],
         "attachment": attachment,
-        "attachment_text": f"The current draft submission template, with the position as at {context.long_date(day)}, is attached: {attachment}.",
+        "attachment_text": f"The current draft submission template, with the position as at {context.long_date(day)}, is attached.",
+        "contact_text": _contact_text(contact, office),
+        "sign_off": [line for line in (contact.get("sign_off", ""), contact.get("name", ""), contact.get("post", ""), office) if line],
         "illustrative_notes": notes,
-        "sources": [f"{s}: {_source_title(data, s)}" for s in used],
+        "sources": _source_titles(data, used),
         "classification_label": agreement.marking("part1"),
         "footer": f"{title}, {context.long_date(day)}",
+        "mail": _mail(agreement, contact, office, bulletin, day),
     }
     ctx["body"] = _body(ctx)
-    ctx["properties"] = {"title": f"{title}, {context.long_date(day)}", "author": sender, "subject": f"{agreement.name}: what changed since {since_text}", "date": day.isoformat()}
+    ctx["properties"] = {"title": f"{title}, {context.long_date(day)}", "author": office, "subject": f"{agreement.name}: {covers}", "date": day.isoformat()}
     return ctx
 
 
-def _source_title(data: DataSet, source: str) -> str:
-    entry = data.sources.get(source)
-    return entry.title if entry else source
+def _short(agreement, code: str) -> str:
+    entry = agreement.entry("statuses", code)
+    return (entry.get("short") or entry.label) if entry else code
 
 
-# --- the position and how it moved -------------------------------------------------
-
-
-def _summary(now: Position, before: Position) -> dict:
+def _summary_table(table, old, first: bool) -> dict:
     """The position summary every document shows, with each row's change since the last bulletin."""
-    table, old = history.summary(now), history.summary(before)
+    cells = context.summary_cells(table)
+    columns = ["Position on target-setting", f"As at {context.short_date(table.as_at)}"]
+    if first:
+        return {"columns": columns, "rows": [[label, value] for label, value in cells]}
     rows = []
-    for row, (label, count) in zip(table.rows, context.summary_cells(table)):
+    for row, (label, value) in zip(table.rows, cells):
         was = old.row(row.kind, row.code)
-        rows.append([label, count, _delta(row.count, was.count if was else 0)])
-    columns = ["Position on target-setting", f"As at {context.short_date(now.as_at)}", f"Change since {context.short_date(before.as_at)}"]
-    total_row = next(n for n, row in enumerate(table.rows) if row.kind == "total")
-    return {"columns": columns, "rows": rows, "total_row": total_row, "illustrative": table.illustrative}
+        change = row.count - (was.count if was else 0)
+        rows.append([label, value, "no change" if not change else f"{change:+d}"])
+    return {"columns": [*columns, f"Change since {context.short_date(old.as_at)}"], "rows": rows}
 
 
-def _delta(new: int, old: int) -> str:
-    return "no change" if new == old else f"{new - old:+d}"
+def _contact_text(contact: dict, office: str) -> str:
+    ways = [w for w in (contact.get("email", ""), f"on {contact['phone']}" if contact.get("phone") else "") if w]
+    reach = f" at {' or '.join(ways)}" if ways else ""
+    return f"Questions about this bulletin, or news for the next one: please contact the {office}{reach}."
 
 
-# --- what changed ---------------------------------------------------------------------
+def _source_titles(data: DataSet, used: list[str]) -> list[str]:
+    """Each real source once, by its title; an illustrative one is said in plain words instead."""
+    seen = dict.fromkeys(s for s in used if s and s in data.sources and not data.is_illustrative(s))
+    return [data.sources[s].title for s in seen]
 
 
-def _change_rows(before: Position, after: Position, changes: list[Change], mark) -> dict:
-    """One row per change; an indicator with nothing recorded before gets one summary row instead."""
-    first = {c.ni for c in changes if c.kind != "indicator" and _nothing_before(before, c.ni)}
-    rows, grouped = [], {}
-    for change in changes:
-        if change.ni in first and change.kind != "indicator":
-            grouped.setdefault(change.ni, []).append(change)
-        else:
-            rows.append(_row(change, mark))
-    order = {i.ni: n for n, i in enumerate(after.indicators)}
-    firsts = [_first_entry(after, ni, grouped[ni], mark) for ni in sorted(grouped, key=lambda ni: order.get(ni, len(order)))]
-    if changes:
-        kinds: dict[str, int] = {}
-        for change in changes:
-            kinds[change.kind] = kinds.get(change.kind, 0) + 1
-        parts = [_count(count, KIND_WORDS.get(kind, kind)) for kind, count in kinds.items()]
-        intro = f"{_count(len(changes), 'change')} since {context.long_date(before.as_at)}: {', '.join(parts)}."
-    else:
-        intro = f"No changes have been recorded since {context.long_date(before.as_at)}."
-    first_intro = ""
-    if firsts:
-        first_intro = (
-            f"{_count(len(firsts), 'indicator')} had nothing recorded on {context.long_date(before.as_at)}; "
-            "each is summarised in one row below, and the attached submission has their values."
-        )
+def _mail(agreement, contact: dict, office: str, bulletin: Bulletin, day: dt.date) -> dict:
+    """The message's headers, fixed by the bulletin's number and date so a rebuild gives the same bytes."""
+    address = contact.get("email", "")
+    domain = address.rpartition("@")[2] or "localhost"
+    short = str(agreement.facts.get("short_name") or agreement.name).lower().replace(" ", "-")
     return {
-        "columns": ["Date", "Indicator", "What changed", "Was", "Now", "Reason"],
-        "rows": rows,
-        "intro": intro,
-        "first_columns": ["Indicator", "Status", "Baseline and targets", "Partners signed up"],
-        "first_rows": firsts,
-        "first_intro": first_intro,
-        "sources": {c.source for c in changes} | {c.old_source for c in changes},
+        "from_name": office,
+        "from_address": address,
+        "to_name": contact.get("distribution", ""),
+        "to_address": contact.get("distribution_address", ""),
+        "subject": f"{agreement.name} bulletin {bulletin.number}, {context.long_date(day)}",
+        "date": day.isoformat(),
+        "message_id": f"<{short}-bulletin-{bulletin.number:02d}-{day:%Y%m%d}@{domain}>",
     }
-
-
-KIND_WORDS = {"status": "status change", "indicator": "indicator change", "designation": "designation change"}
-
-
-def _nothing_before(before: Position, ni: int) -> bool:
-    old = before.by_ni(ni)
-    return old is None or not (old.status or old.values or old.signups)
-
-
-def _row(change: Change, mark) -> dict:
-    illustrative = any(_is(mark, s) for s in (change.source, change.old_source))
-    cells = [
-        context.short_date(change.date),
-        f"NI {change.ni}",
-        change.what,
-        mark(change.old, change.old_source) or "(none)",
-        mark(change.new, change.source) if change.new else context.marked("(none)", _is(mark, change.source)),
-        change.reason,
-    ]
-    return {"cells": cells, "illustrative": illustrative}
-
-
-def _is(mark, source: str) -> bool:
-    return bool(source) and mark("x", source) != "x"
-
-
-def _first_entry(after: Position, ni: int, group: list[Change], mark) -> dict:
-    indicator = after.by_ni(ni)
-    status = ""
-    if indicator and indicator.status:
-        entry = after.agreement.entry("statuses", indicator.status.status)
-        status = mark(entry.get("short", entry.label) if entry else indicator.status.status, indicator.status.source)
-    values = [c for c in group if c.kind in ("baseline", "target")]
-    baselines = sum(1 for c in values if c.kind == "baseline")
-    recorded = [_count(baselines, "baseline")] if baselines else []
-    if len(values) > baselines:
-        recorded.append(_count(len(values) - baselines, "target"))
-    signups = [c for c in group if c.kind == "sign-up"]
-    leads = [s.partner for s in (indicator.leads if indicator else [])]
-    partners = (_count(len(signups), "partner") + (f" (lead: {', '.join(leads)})" if leads else "")) if signups else "none"
-    illustrative = any(_is(mark, c.source) for c in group)
-    tag = context.ILLUSTRATIVE_MARK if illustrative else ""
-    cells = [f"NI {ni}" + (f" {indicator.title}" if indicator else ""), status or "(none)", (" and ".join(recorded) or "none") + tag, partners + tag]
-    return {"cells": cells, "illustrative": illustrative}
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # --- the chart ----------------------------------------------------------------------
@@ -222,10 +189,9 @@ def _chart(data: DataSet, bulletins: list[Bulletin], at) -> tuple[dict, str, str
     tables = [history.summary(at(b.date)) for b in bulletins]
     agreement = data.agreement
     codes = [s.code for s in agreement.statuses if any(t.counts.get(s.code) for t in tables)]
-    labels = {c: (agreement.entry("statuses", c).get("short") or agreement.label("statuses", c)) for c in codes}
-    bars = [(t.counts, any(r.illustrative for r in t.rows if r.kind == "status")) for t in tables]
-    counts = [c for c, _ in bars]
-    hatched = [h for _, h in bars]
+    labels = {c: _short(agreement, c) for c in codes}
+    counts = [t.counts for t in tables]
+    hatched = [any(r.illustrative for r in t.rows if r.kind == "status") for t in tables]
     spec = {
         "title": f"Position on target-setting at each bulletin ({agreement.sets[0].label})",
         "categories": [f"{b.number}\n{b.date:%d/%m}" for b in bulletins],
@@ -242,7 +208,7 @@ def _chart(data: DataSet, bulletins: list[Bulletin], at) -> tuple[dict, str, str
     alt = f"Stacked bar chart of the {agreement.sets[0].label} by negotiation status at each bulletin. " + "; ".join(steps) + "."
     caption = "Position on target-setting at each bulletin so far."
     if any(hatched):
-        caption += " Hatched bars include illustrative status rows (not from a real paper)."
+        caption += " Hatched bars include illustrative status rows."
     return spec, alt, caption
 
 
@@ -250,20 +216,25 @@ def _chart(data: DataSet, bulletins: list[Bulletin], at) -> tuple[dict, str, str
 
 
 def _body(ctx: dict) -> list[dict]:
-    body = [
-        {"kind": "heading", "level": 1, "text": f"{ctx['title']}: {ctx['date']}"},
-        {"kind": "paragraph", "text": f"{ctx['subtitle']}. Bulletin number {ctx['number_text']}. What changed since {ctx['since']}."},
+    """The bulletin in the Word template's styles; the plain-text e-mail part reads it too."""
+    body = [{"kind": "heading", "level": 1, "text": ctx["heading"]}]
+    if ctx["greeting"]:
+        body.append({"kind": "paragraph", "text": ctx["greeting"]})
+    body.append({"kind": "paragraph", "text": ctx["intro"]})
+    if ctx["news"]:
+        body.append({"kind": "heading", "level": 2, "text": "News"})
+        for item in ctx["news"]:
+            body.append({"kind": "paragraph", "text": f"**{item['headline']}.** {item['text']}"})
+    body += [
         {"kind": "heading", "level": 2, "text": "Position on target-setting"},
-        {"kind": "table", **ctx["summary"], "widths": [11.0, 3.0, 3.0], "emphasis_rows": [ctx["summary_total_row"]]},
+        {"kind": "paragraph", "text": ctx["position_intro"]},
+        {"kind": "table", **ctx["summary"], "widths": [11.0, 3.0, 3.0][: len(ctx["summary"]["columns"])], "emphasis_rows": [ctx["summary_total_row"]]},
         {"kind": "chart", "chart": ctx["chart"], "alt": ctx["chart_alt"], "caption": ctx["chart_caption"], "width_cm": 16.5},
-        {"kind": "heading", "level": 2, "text": "What changed since the last bulletin"},
+        {"kind": "heading", "level": 2, "text": ctx["changes_heading"]},
         {"kind": "paragraph", "text": ctx["changes_intro"]},
     ]
-    if ctx["changes"]["rows"]:
-        body.append({"kind": "table", **ctx["changes"], "widths": [1.9, 1.8, 2.7, 3.7, 3.7, 3.2]})
-    if ctx["first_entries"]["rows"]:
-        body.append({"kind": "paragraph", "text": ctx["first_intro"]})
-        body.append({"kind": "table", **ctx["first_entries"], "widths": [5.2, 3.6, 2.6, 5.6]})
+    for group in ctx["change_groups"]:
+        body += [{"kind": "heading", "level": 3, "text": group["heading"]}, {"kind": "bullets", "items": group["sentences"]}]
     body.append({"kind": "heading", "level": 2, "text": "Deadlines ahead"})
     if ctx["deadlines"]:
         body.append({"kind": "bullets", "items": ctx["deadlines"]})
@@ -272,9 +243,12 @@ def _body(ctx: dict) -> list[dict]:
     body += [
         {"kind": "heading", "level": 2, "text": "The draft submission"},
         {"kind": "paragraph", "text": ctx["attachment_text"]},
+        {"kind": "heading", "level": 2, "text": "Contact"},
+        {"kind": "paragraph", "text": ctx["contact_text"]},
+        {"kind": "paragraph", "text": "\n".join(ctx["sign_off"])},
     ]
-    for note in ctx["illustrative_notes"]:
-        body.append({"kind": "paragraph", "text": f"**{note}**"})
+    if ctx["illustrative_notes"]:
+        body.append({"kind": "paragraph", "text": "**" + " ".join(ctx["illustrative_notes"]) + "**"})
     if ctx["sources"]:
         body += [{"kind": "heading", "level": 3, "text": "Sources"}, {"kind": "bullets", "items": ctx["sources"]}]
     return body

@@ -18,11 +18,18 @@ class Document:
     context: dict
     layout: Callable[[dict, Path], bytes]
     classification: str = "part1"
+    file_format: str = ""  # when not the template's folder: an e-mail laid out from the HTML template
+    uses: tuple[str, ...] = ()  # other templates the layout reads (the e-mail's attached submission)
 
     @property
     def format(self) -> str:
-        """xlsx, docx or html: the templates folder a template lives in says it."""
-        return self.template.split("/", 1)[0]
+        """xlsx, docx, html or eml: the templates folder a template lives in says it, unless the document says."""
+        return self.file_format or self.template.split("/", 1)[0]
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """Every template the file is made from: a change to any of them renders it again."""
+        return (self.template, *self.uses)
 
     @property
     def path(self) -> str:

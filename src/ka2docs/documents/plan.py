@@ -25,7 +25,7 @@ def plan(data: DataSet, as_at: dt.date) -> list[Document]:
 
 def preload() -> None:
     """Import what rendering any document needs, here and now (a worker does as it starts)."""
-    from ..layout import docx, html, xlsx
+    from ..layout import docx, eml, html, xlsx
 
-    for layout in (docx, html, xlsx):
+    for layout in (docx, html, xlsx, eml):
         layout.preload()

@@ -73,14 +73,15 @@ def read_template(template: Path) -> str:
         raise TemplateError([problem(str(template), 0, "", f"cannot read HTML template: {exc} (allowed: a UTF-8 text file)")]) from None
 
 
-def render(context: dict, template: Path) -> bytes:
-    """The page: the template filled from `context`, its chart (if any) embedded."""
+def render(context: dict, template: Path, chart_src: str = "") -> bytes:
+    """The page: the template filled from `context`, its chart (if any) embedded, or
+    referred to by `chart_src` (an e-mail's cid: for the picture it carries)."""
     import jinja2
 
     source = read_template(template)
-    values = {k: v for k, v in context.items() if k not in ("body", "properties")}
+    values = {k: v for k, v in context.items() if k not in ("body", "properties", "submission", "submission_template")}
     if context.get("chart"):
-        values["chart_src"] = chart_uri(context["chart"])
+        values["chart_src"] = chart_src or chart_uri(context["chart"])
     try:
         text = _compiled(source).render(values)
     except jinja2.TemplateSyntaxError as exc:
