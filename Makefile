@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test fuzz bench lint clean
+NPM := $(shell command -v npm 2>/dev/null)
+# The independent validators the tests run (tools/node/package-lock.json pins them);
+# without npm the tests that need them skip with the install command.
+VALIDATORS := tools/node/node_modules/.package-lock.json
+
+.PHONY: build test fuzz bench lint clean validators
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +21,16 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/ka2docs build --data data --out output
 
-## test: the whole test suite
-test: $(STAMP)
+$(VALIDATORS): tools/node/package.json tools/node/package-lock.json
+	@# npm install, not npm ci: the lock file holds only the validator binary for the platform it was made on, and npm ci refuses it elsewhere
+	npm install --prefix tools/node --no-audit --no-fund --loglevel=error
+	touch $@
+
+## validators: install the Open XML SDK validator and axe-core into tools/node/
+validators: $(VALIDATORS)
+
+## test: the whole test suite (and the validators first, where npm is installed)
+test: $(STAMP) $(if $(NPM),$(VALIDATORS))
 	$(BIN)/python -m pytest -q
 
 ## fuzz: the fuzzer's long run: thousands of mutated data sets (tests/test_fuzz.py; `make test` runs 25)
@@ -33,4 +46,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf output $(VENV)
+	rm -rf output $(VENV) tools/node/node_modules

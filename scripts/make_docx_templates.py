@@ -19,6 +19,13 @@ from ka2docs.layout.docx import PARAGRAPH_STYLES, TABLE_STYLE
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 BLACK = RGBColor(0, 0, 0)
+# What may follow <w:pBdr> inside <w:pPr> (CT_PPrBase, ECMA-376 Part 1, 17.3.1.26).
+PPR_AFTER_BORDER = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
 
 
 def base(font: str, size: int, landscape: bool = False) -> Document:
@@ -133,7 +140,8 @@ def county_report() -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     rule.append(bottom)
-    decision._p.get_or_add_pPr().append(rule)
+    # In schema order (before the spacing python-docx has already written), or Word's validator refuses the file.
+    decision._p.get_or_add_pPr().insert_element_before(rule, *PPR_AFTER_BORDER)
     _para(doc, "{{p body }}")
     _save(doc, "county-report.docx")
 
@@ -272,3 +280,4 @@ if __name__ == "__main__":
     plain_document("local-action-plan.docx")
     bulletin()
     plain_document("refresh-schedule.docx", landscape=True)
+    plain_document("monitoring-report.docx")

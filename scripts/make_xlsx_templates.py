@@ -4,11 +4,14 @@ Run once to (re)create them; after that they belong to the office, who restyle t
 Excel. Running this again overwrites their changes.
 """
 
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from ka2docs.layout.xlsx_cells import STYLES, in_schema_order
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "xlsx"
 THIN = Side(style="thin", color="808080")
@@ -53,7 +56,7 @@ def grouped_table(name: str, title: str, columns: list[tuple[str, str, int]], he
         sheet.row_dimensions[4].height = header_height
     sheet.freeze_panes = "B5"
     landscape(sheet, 4)
-    book.save(OUT / name)
+    _save(book, name)
 
 
 def submission() -> None:
@@ -153,7 +156,7 @@ def matrix() -> None:
         [("Total sign-ups", "indicators signed", "{{ total }}", 10)],
         ["title", "subtitle", "note", "illustrative_note"],
     )
-    book.save(OUT / "matrix.xlsx")
+    _save(book, "matrix.xlsx")
 
 
 def refresh_schedule() -> None:
@@ -170,8 +173,85 @@ def refresh_schedule() -> None:
     grouped_table("refresh-schedule.xlsx", "Refresh schedule", columns)
 
 
+def monitoring() -> None:
+    """The consolidated monitoring workbook: every returned indicator against its trajectory, by theme."""
+    columns = [
+        ("Indicator (NI number and title)", "indicator", 38),
+        ("Measure", "measure", 14),
+        ("Baseline", "baseline", 16),
+        ("Target", "target", 16),
+        ("Trajectory", "trajectory", 11),
+        ("Actual", "actual", 14),
+        ("RAG", "rag", 8),
+        ("Direction of travel", "direction", 11),
+        ("Commentary", "commentary", 40),
+        ("Remedial action", "remedial", 34),
+        ("Data quality", "quality", 11),
+        ("Accountable officer", "officer", 22),
+        ("Returned", "returned", 11),
+    ]
+    grouped_table("monitoring.xlsx", "Monitoring", columns, header_height=30)
+
+
+# Input cells of a return: pale yellow (black text on it: 19:1), the rest white and locked.
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def monitoring_return() -> None:
+    """The return an accountable officer fills in: the Instructions sheet, then the Return sheet.
+
+    Rows 3-8 hold the officer and period, row 11 the column headings (written by the
+    renderer), row 12 a sample row: column A shows a prefilled cell's style, the Actual
+    column (I) an input cell's.
+    """
+    book = Workbook()
+    notes = book.active
+    notes.title = "Instructions"
+    notes["A1"] = "{{ instructions_title }}"
+    notes["A1"].font = Font(name=FONT, bold=True, size=14)
+    notes["A3"] = "{{ instructions }}"
+    notes["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    notes.column_dimensions["A"].width = 110
+    notes.freeze_panes = "A2"  # the title stays in view, as a header row
+    landscape(notes, 1)  # fitted to the page's width: the long lines wrap, never run off
+    sheet = book.create_sheet("Return")
+    sheet["A1"] = "{{ title }}"
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
+    sheet["A2"] = "{{ illustrative_note }}"
+    sheet["A2"].font = Font(name=FONT, italic=True)
+    for row in range(3, 9):
+        sheet.cell(row=row, column=1).font = Font(name=FONT, bold=True)
+    widths = (19, 40, 8, 15, 22, 22, 12, 10, 12, 44, 36, 13)  # A holds the officer block's labels too
+    for n, width in enumerate(widths, start=1):
+        letter = sheet.cell(row=11, column=n).column_letter
+        sheet.column_dimensions[letter].width = width
+        head = sheet.cell(row=11, column=n)
+        head.font = Font(name=FONT, bold=True, color="FFFFFF")
+        head.fill, head.border, head.alignment = HEADER_FILL, BOX, Alignment(wrap_text=True, vertical="center")
+    sheet.row_dimensions[11].height = 30  # 'Previous actual' wraps
+    fixed = sheet.cell(row=12, column=1, value="{{ prefilled }}")
+    fixed.border, fixed.alignment = BOX, WRAP_TOP
+    entry = sheet.cell(row=12, column=9, value="{{ input }}")
+    entry.border, entry.alignment, entry.fill = BOX, WRAP_TOP, INPUT_FILL
+    sheet.freeze_panes = "C12"
+    landscape(sheet, 11)
+    _save(book, "monitoring-return.xlsx")
+
+
+def _save(book: Workbook, name: str) -> None:
+    """Save, with each font's parts in the order Excel's schema wants (openpyxl writes the name first)."""
+    book.save(OUT / name)
+    with zipfile.ZipFile(OUT / name) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(OUT / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, body in members:
+            archive.writestr(info, in_schema_order(body) if info.filename == STYLES else body)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     submission()
     matrix()
     refresh_schedule()
+    monitoring()
+    monitoring_return()

@@ -251,6 +251,7 @@ def _pdf(tmp_path: Path, name: str, catalog: bytes, info: bytes) -> Path:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
         b"<< " + info + b" >>",
+        b"<< /Type /StructTreeRoot >>",  # object 5, for a catalog that points at it
     ]
     out = bytearray(b"%PDF-1.6\n")
     offsets = []
@@ -269,6 +270,17 @@ def _pdf(tmp_path: Path, name: str, catalog: bytes, info: bytes) -> Path:
 def test_untagged_pdf_without_title_fails(tmp_path):
     found = rules(_pdf(tmp_path, "plain.pdf", b"", b"/Producer (test)"))
     assert set(found) == {"pdf-tagged", "pdf-title", "doc-language"}
+
+
+def test_a_structure_tree_that_is_not_there_is_not_tagged(tmp_path):
+    path = _pdf(tmp_path, "dangling.pdf", b"/StructTreeRoot 9 0 R /MarkInfo << /Marked true >> /Lang (en-GB)", b"/Title (Kent Agreement 2)")
+    assert set(rules(path)) == {"pdf-tagged"}
+
+
+def test_a_damaged_pdf_is_a_failure_not_a_crash(tmp_path):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(b"%PDF-1.6\n1 0 obj\n<< /Type /Catalog")
+    assert set(rules(path)) == {"readable"}
 
 
 def test_tagged_pdf_with_title_and_language_passes(tmp_path):

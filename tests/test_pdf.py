@@ -129,6 +129,22 @@ def test_pdf_build_passes_ka2docs_check(pdf_build):
     assert "pdf" in {d["format"] for d in manifest(out)}
 
 
+def test_every_pdf_passes_qpdfs_checks_and_is_tagged_in_english(pdf_build):
+    """A second opinion, independent of ka2docs check: qpdf (through pikepdf) reads each PDF
+    whole, finds no syntax or structure errors, and finds a structure tree with content."""
+    pikepdf = pytest.importorskip("pikepdf", reason="pikepdf is not installed: pip install pikepdf")
+    out, _ = pdf_build
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) >= 20
+    for path in pdfs:
+        with pikepdf.open(path) as document:
+            assert document.check_pdf_syntax() == [], path.name
+            root = document.Root
+            assert bool(root.MarkInfo.Marked) and len(root.StructTreeRoot.K) > 0, path.name
+            assert str(root.Lang) == "en-GB", path.name
+            assert str(document.open_metadata().get("dc:title", "")).strip(), path.name
+
+
 def test_a_rebuild_converts_only_word_files_that_changed(pdf_build):
     out, _ = pdf_build
     before = {d["path"]: d for d in manifest(out)}

@@ -94,6 +94,9 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
     day = _date(as_at)
     now = position(_read(data, day), day)
     table = summary(now)
+    from .history.monitoring import rag_counts
+
+    rag = rag_counts(now.data, day)
     if as_json:
         sets = {r.code: r.count for r in table.rows if r.kind == "set"}
         print(json.dumps({
@@ -101,6 +104,7 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
             "dcsf": sets.get("dcsf", 0),  # kept for the shipped data's scripts; `sets` names every set by its code
             "illustrative": [r.code for r in table.rows if r.kind == "status" and r.illustrative],
             "rows": [{"kind": r.kind, "code": r.code, "label": r.label, "count": r.count, "illustrative": r.illustrative} for r in table.rows],
+            "rag": rag,  # null until a monitoring return is in
         }, sort_keys=True))
         return
     print(f"{now.agreement.name}: position on target-setting as at {day:%d/%m/%y}")
@@ -110,6 +114,18 @@ def status(data: DataOpt = Path("data"), as_at: AsAtOpt = None, as_json: JsonOpt
         print(f"{count:>{width}}  {label}")
     if table.illustrative:
         print(ILLUSTRATIVE_NOTE)
+    if rag:
+        print(_rag_lines(rag))
+
+
+def _rag_lines(rag: dict) -> str:
+    """The latest monitoring period's RAG counts, as `status` prints them under the position."""
+    mark = " (illustrative)" if rag["illustrative"] else ""
+    lines = [f"RAG against the trajectory, {rag['label']}: {rag['returns']} of {rag['due']} returns in{mark}"]
+    lines += [f"{count:>6}  {code.capitalize()}" for code, count in rag["counts"].items()]
+    if rag["missing"]:
+        lines.append(f"Awaited: {', '.join(rag['missing'])}")
+    return "\n".join(lines)
 
 
 @app.command()
@@ -220,6 +236,7 @@ def changes(
     as_at: AsAtOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of changes instead of lines.")] = False,
     include_restricted: Annotated[bool, typer.Option("--include-restricted", help="Also show restricted (Part 2) commentary and reasons.")] = False,
+    monitoring: Annotated[bool, typer.Option("--monitoring", help="Also show RAG against the trajectory moving as monitoring returns came in.")] = False,
 ) -> None:
     """What changed between two dates: statuses, baselines, targets, designations, sign-ups, indicators."""
     from .history import changes as between
@@ -229,7 +246,7 @@ def changes(
     if start > day:
         raise typer.BadParameter(f"{start} is after the as-at date {day} (allowed: a date on or before --as-at)", param_hint="'--since'")
     dataset = _read(data, day)
-    found = between(dataset, start, day)
+    found = between(dataset, start, day, monitoring=monitoring)
     found = found if include_restricted else public(found)
     if as_json:
         print(json.dumps([{**c.as_dict(), "restricted": c.restricted, "illustrative": dataset.is_illustrative(c.source)} for c in found], sort_keys=True))

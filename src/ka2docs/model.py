@@ -96,6 +96,64 @@ class TargetValue:
     reason: str
     source: str
     where: Where
+    # The figure the text gives, for the monitoring to compare against (None: the text gives none).
+    number: float | None = None
+    unit: str = ""
+    better: str = ""  # higher | lower: which way is an improvement
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An accountable officer: completes the six-monthly return for the indicators they hold."""
+
+    officer: str
+    organisation: str
+    email: str
+    indicators: tuple[int, ...]
+    date: dt.date
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Period:
+    """One six-monthly monitoring period (agreement.yaml monitoring.periods)."""
+
+    end: dt.date
+    label: str
+    year: str  # the agreement year the period falls in
+    deadline: dt.date
+    returns_source: str = ""  # the source of the returns received for it
+
+    @property
+    def code(self) -> str:
+        return self.end.isoformat()
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """One indicator (measure) row of a completed return, as the officer filled it in."""
+
+    ni: int
+    measure: str
+    actual: float | None
+    commentary: str
+    remedial: str
+    quality: str
+    cell: str  # where the actual is, e.g. Return!I9, for messages
+
+
+@dataclass(frozen=True)
+class Return:
+    """A completed monitoring return read from data/returns/<period>/<file>.xlsx."""
+
+    period: str
+    officer: str
+    file: str  # as shown in messages
+    name: str  # the file name the return went out under
+    date: dt.date  # the day the officer returned it
+    lines: tuple[ReturnLine, ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -182,6 +240,11 @@ class Agreement:
     first_ni: int
     last_ni: int
     contact: dict = field(default_factory=dict)  # who the bulletin comes from and goes to (agreement.yaml `contact`)
+    monitoring: dict = field(default_factory=dict)  # periods, rag rules; empty when not monitored
+
+    @property
+    def periods(self) -> list[Period]:
+        return self.monitoring.get("periods", [])
 
     @property
     def name(self) -> str:
@@ -223,6 +286,10 @@ class DataSet:
     relevance: list[Relevance]
     plans: list[PlanEntry]
     reports: list  # report narratives (narrative.Report), loaded from data/reports/
+    officers: list[Officer] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)
+    # Returns as read, before they are checked against the position (data.returns.RawReturn).
+    raw_returns: list = field(default_factory=list, repr=False, compare=False)
     news: list[NewsItem] = field(default_factory=list)  # the bulletins' news items
     # Answers worked out from these rows (the position on a date...), see kept().
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)

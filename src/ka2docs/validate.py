@@ -40,6 +40,10 @@ def validate(data: model.DataSet, as_at: dt.date, problems: list[Problem] | None
     _indicator_rows(data, problems)
     _references(data, problems)
     _as_at_rules(data, as_at, problems)
+    _monitoring_rows(data, problems)
+    from .validate_returns import check_returns
+
+    check_returns(data, problems)
     problems.extend(negotiation_gaps(data, as_at))
     return settle(problems, strict)
 
@@ -127,6 +131,29 @@ def _news(data: model.DataSet, problems: list[Problem]) -> None:
             problems.append(_at(item, "bulletin", f"bulletin {item.bulletin} is not in the schedule (allowed: {allowed})"))
         elif item.date > dates[item.bulletin]:
             problems.append(_at(item, "date", f"{item.date} is after bulletin {item.bulletin}'s date {dates[item.bulletin]} (allowed: on or before the bulletin's date)"))
+
+
+def _monitoring_rows(data: model.DataSet, problems: list[Problem]) -> None:
+    """Figures the monitoring compares need a direction; officers hold indicators the agreement has."""
+    for row in data.targets:
+        if row.number is not None and not row.better:
+            problems.append(_at(row, "better", "is empty on a row with a number (allowed: higher, lower: which way is an improvement)"))
+        if row.number is None and (row.unit or row.better):
+            problems.append(_at(row, "number", "is empty on a row with a unit or direction (allowed: the figure the value gives, e.g. 762)"))
+    known = {c.ni for c in data.indicators}
+    seen: dict = {}
+    for officer in data.officers:
+        for ni in officer.indicators:
+            if ni not in known:
+                problems.append(_at(officer, "indicators", f"NI {ni} is not in the agreement (allowed: an NI listed in indicators.csv)"))
+        if (officer.officer, officer.date) in seen:
+            problems.append(_at(officer, "officer", f"duplicate: {officer.officer} is listed twice on {officer.date}, first at line {seen[(officer.officer, officer.date)]} (allowed: one row per officer per date)"))
+        seen[(officer.officer, officer.date)] = officer.where.line
+    monitoring = data.agreement.monitoring
+    sources = [monitoring.get("source", ""), *(p.returns_source for p in data.agreement.periods)]
+    for source in sources:
+        if source and source not in data.sources:
+            problems.append(problem("agreement.yaml", 0, "monitoring", f"source '{source}' is not in sources.csv (allowed: {', '.join(data.sources)})"))
 
 
 def negotiation_gaps(data: model.DataSet, as_at: dt.date) -> list[Problem]:

@@ -1,50 +1,52 @@
-"""PDF: tagged for screen readers, and titled."""
+"""PDF: tagged for screen readers, titled, and in the document's language.
+
+Read through pypdf, as a PDF reader would: the catalog found from the trailer, objects
+inside compressed object streams, titles in any string encoding, the XMP title where
+the document information has none.
+"""
 
 from __future__ import annotations
 
-import re
-import zlib
+import logging
 from pathlib import Path
 
 
 def check(path: Path, language: str) -> list[tuple[str, str]]:
-    body = path.read_bytes()
-    if not body.startswith(b"%PDF"):
-        raise ValueError("not a PDF file")
-    text = body
-    if not (b"/StructTreeRoot" in body and b"/Title" in body and b"/Lang" in body):
-        text += b"\n".join(_streams(body))  # catalog or info may sit in compressed object streams
-    found = []
-    if not re.search(rb"/StructTreeRoot\s+\d+\s+\d+\s+R", text) or not re.search(rb"/MarkInfo\s*<<[^>]*/Marked\s+true", text):
-        found.append(("pdf-tagged", "not a tagged PDF (no structure tree, or /MarkInfo not Marked true; export with 'Tagged PDF')"))
-    if not _pdf_title(text):
-        found.append(("pdf-title", "no document title (/Title in the document information)"))
-    lang = re.search(rb"/Lang\s*\(([^)]*)\)", text)
-    if not lang or lang.group(1).decode("latin-1").lower() != language.lower():
-        found.append(("doc-language", f"language is '{lang.group(1).decode('latin-1') if lang else 'not set'}' (allowed: {language} as the PDF's /Lang)"))
-    return found
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    with open(path, "rb") as handle:
+        if not handle.read(5).startswith(b"%PDF"):
+            raise ValueError("not a PDF file")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about repaired files are not ours to print
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            raise ValueError("the PDF is encrypted")
+        catalog = reader.trailer["/Root"].get_object()
+        found = []
+        tree = catalog.get("/StructTreeRoot")
+        marked = (catalog.get("/MarkInfo") or {}).get("/Marked")
+        if not (hasattr(tree, "keys") and getattr(marked, "value", marked) is True):
+            found.append(("pdf-tagged", "not a tagged PDF (no structure tree, or /MarkInfo not Marked true; export with 'Tagged PDF')"))
+        if not _title(reader):
+            found.append(("pdf-title", "no document title (/Title in the document information)"))
+        lang = str(catalog.get("/Lang") or "")
+        if lang.lower() != language.lower():
+            found.append(("doc-language", f"language is '{lang or 'not set'}' (allowed: {language} as the PDF's /Lang)"))
+        return found
+    except PdfReadError as exc:
+        raise ValueError(f"damaged PDF: {exc}") from None
 
 
-def _streams(body: bytes):
-    for match in re.finditer(rb"/FlateDecode[^>]*>>\s*stream\r?\n", body):
-        start = match.end()
-        end = body.find(b"endstream", start)
-        try:
-            yield zlib.decompressobj().decompress(body[start:end], 2_000_000)
-        except zlib.error:
-            continue
-
-
-def _pdf_title(text: bytes) -> str:
-    match = re.search(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", text)
-    if match:
-        raw = match.group(1)
-        if raw.startswith(b"<"):
-            data = bytes.fromhex(re.sub(rb"\s", b"", raw[1:-1]).decode())
-            title = data[2:].decode("utf-16-be", "replace") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
-        else:
-            title = re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1")
-        if title.strip().strip("\x00"):
-            return title
-    xmp = re.search(rb"<dc:title>.*?<rdf:li[^>]*>([^<]+)</rdf:li>", text, re.DOTALL)
-    return xmp.group(1).decode("utf-8", "replace").strip() if xmp else ""
+def _title(reader) -> str:
+    info = reader.metadata
+    title = str(info.title or "").strip().strip("\x00") if info else ""
+    if title:
+        return title
+    try:
+        xmp = reader.xmp_metadata
+    except Exception:  # noqa: BLE001 - unreadable XMP is the same as none
+        return ""
+    titles = (xmp.dc_title or {}) if xmp else {}
+    return next((t.strip() for t in titles.values() if t and t.strip()), "")

@@ -22,6 +22,9 @@ from .yamlfile import LineDict, LineList, line_of, read_yaml
 KEYED = {"sources": ("source", "source"), "partners": ("partner", "partner"), "districts": ("district", "district")}
 ACTIONS = ("add", "remove")
 MAX_DIGITS = 9  # an NI number is at most 3 digits, an order or bulletin number a few
+BETTER = ("higher", "lower")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 YES = {"yes": True, "no": False}
 
 
@@ -42,7 +45,7 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     vocab = _Vocabularies(agreement)
     raw: dict[str, list[Row]] = {}
     # Order matters: sources, partners and districts are vocabularies for later tables.
-    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "bulletin_news", "relevance", "local_action_plans"):
+    for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "bulletin_news", "relevance", "local_action_plans", "officers"):
         raw[name] = _read(data_dir, name, problems)
         if name in KEYED:
             check_unique(raw[name], *KEYED[name], problems, file_names=name == "districts")
@@ -58,11 +61,15 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
                                 "(allowed: contact: with the office's email, and optionally office, phone, post, distribution)"))
 
     from .narrative import load_reports
+    from .returns import read_returns
 
     reports = load_reports(data_dir, problems)
+    raw_returns = read_returns(data_dir, agreement, problems)
     if problems and not collect:
         raise DataError(problems)
-    return _build(agreement, typed, reports)
+    data = _build(agreement, typed, reports)
+    data.raw_returns = raw_returns
+    return data
 
 
 class _Vocabularies:
@@ -73,8 +80,9 @@ class _Vocabularies:
             "status": [c.code for c in agreement.statuses],
             "role": [c.code for c in agreement.roles],
             "relevance": [c.code for c in agreement.relevance_levels],
-            "year": ["baseline", *agreement.years, "all"],
+            "year": ["baseline", *agreement.years, "all", *(p.code for p in agreement.periods)],  # a period: a profiled trajectory point
             "action": list(ACTIONS),
+            "better": list(BETTER),
         }
         self.first_ni, self.last_ni = agreement.first_ni, agreement.last_ni
         self.ni_set = agreement.facts["indicator_set"]["name"]
@@ -124,7 +132,7 @@ def _typed(row: Row, spec: tuple[Column, ...], vocab: _Vocabularies, problems: l
         if not text:
             if not column.blank:
                 problems.append(problem(row.file, row.line, column.name, f"is empty (allowed: {_describe(column, vocab)})"))
-            out[column.name] = None if column.kind in ("date", "int", "ni") else (False if column.kind == "yesno" else "")
+            out[column.name] = None if column.kind in ("date", "int", "ni", "number", "nis") else (False if column.kind == "yesno" else "")
             continue
         value, error = _convert(text, column.kind, vocab)
         if error:
@@ -147,6 +155,22 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
         if kind == "ni" and not vocab.first_ni <= number <= vocab.last_ni:
             return None, f"NI {number} is outside the {vocab.ni_set} (allowed: {vocab.first_ni} to {vocab.last_ni})"
         return number, None
+    if kind == "number":
+        if not NUMBER.match(text.replace(",", "")):
+            return None, f"'{text}' is not a number (allowed: digits with an optional minus sign and decimal point, e.g. 762 or 9.4)"
+        return float(text.replace(",", "")), None
+    if kind == "email":
+        if not EMAIL.match(text):
+            return None, f"'{text}' is not an e-mail address (allowed: name@organisation.domain)"
+        return text, None
+    if kind == "nis":
+        numbers = []
+        for part in re.split(r"[;\s]+", text.strip()):
+            value, error = _convert(part, "ni", vocab)
+            if error:
+                return None, f"{error} in '{text}' (allowed: NI numbers separated by semicolons, e.g. 191; 197)"
+            numbers.append(value)
+        return tuple(numbers), None
     if kind == "yesno":
         if text.lower() not in YES:
             return False, f"'{shown(text)}' is not yes or no (allowed: yes, no)"
@@ -172,6 +196,9 @@ def _describe(column: Column, vocab: _Vocabularies) -> str:
         "int": "a whole number",
         "ni": f"an NI number {vocab.first_ni} to {vocab.last_ni}",
         "yesno": "yes, no",
+        "number": "a number, e.g. 762 or 9.4",
+        "email": "an e-mail address",
+        "nis": "NI numbers separated by semicolons",
     }.get(column.kind) or _list(vocab.allowed.get(column.kind, [])) or _none_listed(column.kind)
 
 
@@ -250,10 +277,13 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
             except ValueError:
                 problems.append(problem(display, line_of(reward, key), f"reward_grant.{key}", f"'{shown(reward[key])}' is not a number (allowed: digits, e.g. 0.5 or 20000000)"))
     contact = _contact(doc, display, problems)
+    from .periods import read_monitoring
+
+    monitoring = read_monitoring(doc, display, list(years), problems) if "monitoring" in doc else {}
     if len(problems) > before:
         return None
     return model.Agreement(
-        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), contact=contact, **vocabularies,
+        facts=dict(facts), years=list(years), reward_grant=dict(reward), first_ni=int(first), last_ni=int(last), contact=contact, monitoring=monitoring, **vocabularies,
     )
 
 
@@ -384,7 +414,7 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
 
     with_defaults("indicators", {"replaces": None, "reason": ""})
     with_defaults("signups", {"detail": "", "reason": ""})
-    with_defaults("targets", {"designated": False, "reason": ""})
+    with_defaults("targets", {"designated": False, "reason": "", "number": None, "unit": "", "better": ""})
     with_defaults("statuses", {"commentary": "", "restricted": False, "reason": ""})
     with_defaults("relevance", {"note": ""})
     with_defaults("local_action_plans", {"local_target": "", "no_target_reason": "", "actions": "", "local_partners": ""})
@@ -403,5 +433,6 @@ def _build(agreement: model.Agreement, typed: dict[str, list[dict]], reports: li
         relevance=records("relevance", model.Relevance),
         plans=records("local_action_plans", model.PlanEntry),
         reports=reports,
+        officers=records("officers", model.Officer),
         news=records("bulletin_news", model.NewsItem),
     )

@@ -20,10 +20,14 @@ KINDS = {
     "status": "a `statuses` code of agreement.yaml",
     "role": "a `roles` code of agreement.yaml",
     "relevance": "a `relevance_levels` code of agreement.yaml",
-    "year": "`baseline`, one of `agreement.years`, or `all`",
+    "year": "`baseline`, one of `agreement.years`, `all`, or a monitoring period's end date (a profiled trajectory point)",
     "source": "a `source` of sources.csv",
     "partner": "a `partner` of partners.csv",
     "district": "a `district` of districts.csv",
+    "number": "a number, e.g. 762 or 9.4",
+    "better": "`higher` or `lower`",
+    "email": "an e-mail address",
+    "nis": "NI numbers separated by semicolons, e.g. `191; 197`",
 }
 
 INTRO = """\

@@ -126,8 +126,11 @@ SCHEMA: dict[str, Table] = {
             ("?designated:yesno~", "`yes` for a designated (reward grant) target: the submission marks it '*'"),
             REASON,
             SOURCE,
+            ("?number:number~", "the figure `value` gives, for the six-monthly monitoring to compare against (e.g. 762 for '762 kg'); empty where the text gives no single figure: the indicator is then 'Not rated'"),
+            ("?unit:text~", "the figure's unit where the text writes one (`kg`, `%`); returns ask for 'a number in' it"),
+            ("?better:better~", "`higher` or `lower`: which way is an improvement (needed with a number); RAG and direction of travel follow it"),
         ),
-        ("date,ni,measure,year,value,designated,reason,source", "2008-05-01,163,,baseline,67.5%,no,,seed-003"),
+        ("date,ni,measure,year,value,designated,reason,source,number,unit,better", "2008-05-01,191,,baseline,860 kg,no,,seed-003,860,kg,lower"),
     ),
     "statuses": Table(
         "one indicator's negotiation status, with the negotiating notes",
@@ -184,6 +187,20 @@ SCHEMA: dict[str, Table] = {
         ("date,district,ni,relevance,note,source", "2008-03-06,Ashford,171,medium,Support for local businesses,illustrative-relevance"),
         optional=True,
     ),
+    "officers": Table(
+        "one accountable officer: completes the six-monthly monitoring return for the indicators they hold",
+        "returns/<period>/<officer>.xlsx (one per officer once a period ends), the monitoring report's returns awaited",
+        _columns(
+            ("officer:text", "the officer's name; the return goes out as the name in lower case with hyphens (`joanna-webb.xlsx`)"),
+            ("organisation:text", "the officer's organisation"),
+            ("email:email", "where the return is sent"),
+            ("indicators:nis", "the NI numbers the officer reports on, separated by semicolons"),
+            DATE,
+            SOURCE,
+        ),
+        ("officer,organisation,email,indicators,date,source", "Joanna Webb,Kent Waste Partnership,joanna.webb@example.org,189; 186; 191; 197,2008-06-30,illustrative-officers"),
+        optional=True,
+    ),
     "local_action_plans": Table(
         "one indicator a district's Local Strategic Partnership chose for its Local Action Plan",
         "local-action-plans/<district>.docx and a district report's `local_action_plan` annex",
@@ -224,6 +241,7 @@ AGREEMENT_SECTIONS: dict[str, Key] = {
     "themes": Key("the themes that group the negotiated set in the submission, with their outcomes", True),
     "relevance_levels": Key("the ratings `relevance.csv` may use; leave out (or `[]`) when no district rates indicators"),
     "reward_grant": Key("the Performance Reward Grant figures a report may quote (`{{ reward.estimate }}`...)"),
+    "monitoring": Key("the six-monthly monitoring once the agreement is signed: `report_to`, `also_to`, `source`; `rag` (`amber_tolerance` in per cent of the trajectory point, and the words for `green`, `amber`, `red`); `data_quality` (the grades a return may give); `periods`, each `end`, `label`, `year` (one of `agreement.years`), `deadline` and `returns_source` (the source the returns received for it cite); leave out for an agreement not yet monitored"),
     "contact": Key("who the bulletin comes from and goes to (the keys below): its e-mail's From and To, the contact line and the sign-off"),
 }
 

@@ -18,6 +18,7 @@ KIND_HEADINGS = (
     ("target", "Targets"),
     ("designation", "Designated targets"),
     ("sign-up", "Partners signing up"),
+    ("rag", "Monitoring: RAG against the trajectory"),
 )
 
 
@@ -95,6 +96,8 @@ def _sentence_for(change: Change, after: Position, mark) -> str:
         if change.item == "commentary":
             return _sentence(f"{name} – the note now reads: {new}" if change.new else f"{name} – the note is withdrawn") + _why(change)
         return _sentence(f"{name} – {new}{was}") + _why(change)
+    if change.kind == "rag":  # item: the measure of a split indicator
+        return _sentence(f"{name}{f' ({change.item})' if change.item else ''} – {new}{was}") + _why(change)
     measure, _, year = change.item.rpartition(", ")
     what = "baseline" if change.kind == "baseline" else ("target for the whole period" if year == "all" else f"{year} target")
     what += f" ({measure})" if measure else ""

@@ -68,7 +68,7 @@ def bulletin_context(data: DataSet, schedule: list[Bulletin], n: int, at) -> dic
     title = f"{agreement.name} bulletin {bulletin.number}"
     since_text = f"bulletin {schedule[n - 1].number} of {context.long_date(since)}" if n > 0 else context.long_date(since)
     table, old = history.summary(now), history.summary(before)
-    changes = history.public(history.changes(data, since, day))
+    changes = history.public(history.changes(data, since, day, monitoring=True))  # the bulletin reports RAG moving too
     news = [item for item in data.news if item.bulletin == bulletin.number]
     chart, alt, caption = _chart(data, schedule[: n + 1], at)
     ahead = now.events_ahead()[:DEADLINES_SHOWN]

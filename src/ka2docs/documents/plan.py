@@ -11,10 +11,10 @@ import datetime as dt
 
 from ..history import position
 from ..model import DataSet
-from . import action_plans, bulletins, refresh, reports, signup_matrix, submission
+from . import action_plans, bulletins, monitoring_report, monitoring_returns, refresh, reports, signup_matrix, submission
 from .document import Document
 
-KINDS = (submission, signup_matrix, reports, action_plans, bulletins, refresh)
+KINDS = (submission, signup_matrix, reports, action_plans, bulletins, refresh, monitoring_returns, monitoring_report)
 
 
 def plan(data: DataSet, as_at: dt.date) -> list[Document]:

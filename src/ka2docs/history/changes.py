@@ -15,7 +15,7 @@ class Change:
 
     date: dt.date
     ni: int
-    kind: str  # indicator | status | baseline | target | designation | sign-up
+    kind: str  # indicator | status | baseline | target | designation | sign-up | rag
     item: str  # what, within the indicator: measure/year, partner...
     old: str
     new: str
@@ -40,6 +40,8 @@ class Change:
             return self.item
         if self.kind == "sign-up":
             return f"sign-up: {self.item}"
+        if self.kind == "rag":
+            return "RAG against the trajectory" + (f" ({self.item})" if self.item else "")
         measure, _, year = self.item.rpartition(", ")
         when = "" if year == "baseline" else (" for the whole period" if year == "all" else f" {year}")
         return f"{self.kind}{when}" + (f" ({measure})" if measure else "")
@@ -65,8 +67,9 @@ def public(changes: list[Change]) -> list[Change]:
     return [c for c in (change.public() for change in changes) if c is not None]
 
 
-def changes(data: model.DataSet, since: dt.date, as_at: dt.date) -> list[Change]:
-    """Everything that differs between the position on `since` and on `as_at`."""
+def changes(data: model.DataSet, since: dt.date, as_at: dt.date, monitoring: bool = False) -> list[Change]:
+    """Everything that differs between the position on `since` and on `as_at`; with
+    `monitoring`, RAG moving as the monitoring returns came in too (kind 'rag')."""
     before, after = position(data, since), position(data, as_at)
     agreement = data.agreement
     out: list[Change] = []
@@ -83,11 +86,15 @@ def changes(data: model.DataSet, since: dt.date, as_at: dt.date) -> list[Change]
         _status_change(out, agreement, old, new)
         _value_changes(out, old, new, data, as_at)
         _signup_changes(out, agreement, old, new, data, as_at)
+    if monitoring:
+        from .monitoring import rag_changes  # RAG comes from the returns, dated like any row
+
+        out += rag_changes(data, since, as_at)
     return sorted(out, key=lambda c: (c.date, _kind_order(c.kind), c.ni, c.item))
 
 
 def _kind_order(kind: str) -> int:
-    return ["indicator", "status", "baseline", "target", "designation", "sign-up"].index(kind)
+    return ["indicator", "status", "baseline", "target", "designation", "sign-up", "rag"].index(kind)
 
 
 def _indicator_change(data, ni, old, new, as_at) -> Change:

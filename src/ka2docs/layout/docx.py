@@ -183,7 +183,13 @@ def _remember_style_ids(document, template: Path) -> None:
             return lookup(style_or_name, style_type)
         key = (style_or_name, style_type)
         if key not in known:
-            known[key] = lookup(style_or_name, style_type)
+            try:
+                known[key] = lookup(style_or_name, style_type)
+            except KeyError:  # LibreOffice saves Word's built-in names capitalised ('Heading 1', not 'heading 1')
+                found = [s for s in document.styles if s.type == style_type and (s.name or "").lower() == style_or_name.lower()]
+                if not found:
+                    raise
+                known[key] = found[0].style_id
         return known[key]
 
     part.get_style_id = get_style_id
@@ -292,7 +298,7 @@ class _Body:
         xml.append("</w:tblGrid>")
         emphasis = block.get("emphasis_rows", set())
         for r, values in enumerate([columns, *rows]):
-            xml.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            xml.append('<w:tr><w:trPr><w:tblHeader/></w:trPr>' if r == 0 else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             bold = r == 0 or (r - 1) in emphasis
             for value, width in zip(values, widths):
                 xml.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>')
@@ -313,7 +319,8 @@ class _Body:
         doc_pr.set("descr", block["alt"])
         doc_pr.set("title", block.get("title", block["alt"][:60]))
         drawing = etree.tostring(inline, encoding="unicode")
-        self.xml.append(f"<w:p><w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
+        keep = "<w:pPr><w:keepNext/></w:pPr>" if block.get("keep_with_next") else ""  # the picture and its caption on one page
+        self.xml.append(f"<w:p>{keep}<w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
         if block.get("caption"):
             self.paragraph("Caption", block["caption"])
 

@@ -392,5 +392,5 @@ def document_date(path: Path) -> dt.date | None:
     return dt.date.fromisoformat(match.group(1).decode()) if match else None
 
 
-if __name__ == "__main__":  # python -m ka2docs.formats.pdf FILE... (a manual check)
+if __name__ == "__main__":  # python -m ka2docs.layout.pdf FILE... (a manual check)
     print(convert(sys.argv[1:]))

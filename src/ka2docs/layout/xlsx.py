@@ -85,6 +85,24 @@ def _too_big(display: str, what: str) -> DataError:
     return DataError([problem(display, 0, "", f"the first sheet is too large: {what} (allowed: at most {MAX_ROWS:,} rows, {MAX_COLUMNS} columns and {MAX_CELLS:,} cells; delete the empty rows and columns past the table)")])
 
 
+def read_cells(path: Path, display: str, sheet: str, max_rows: int, max_columns: int) -> dict[tuple[int, int], object]:
+    """One named sheet's non-empty cells by (row, column): text, numbers, booleans, and dates
+    where the cell's number format is a date (a completed monitoring return). A sheet with a
+    cell beyond max_rows x max_columns is refused. Read with the standard library's XML
+    parser (entities refused), so `validate` needs no workbook library."""
+    from . import returns_read
+
+    _check_archive(path, display)
+    try:
+        return returns_read.cells(path, sheet, max_rows, max_columns)
+    except returns_read.TooLarge:
+        raise DataError([problem(display, 0, sheet, f"has cells beyond row {max_rows} or column {max_columns} (allowed: the return's own rows and columns)")]) from None
+    except returns_read.NoSheet:
+        raise DataError([problem(display, 0, "", f"has no sheet named '{sheet}' (allowed: the return workbook as sent, with its {sheet} sheet)")]) from None
+    except Exception as exc:  # noqa: BLE001 - a damaged or hostile file raises many kinds
+        raise DataError([problem(display, 0, "", f"cannot read workbook: {_reason(exc)} (allowed: the return workbook as sent, saved as .xlsx)")]) from None
+
+
 def _reason(exc: BaseException) -> str:
     """The first line of the innermost cause: 'EntitiesForbidden' says more than openpyxl's wrapper."""
     while exc.__cause__ or exc.__context__:
@@ -136,6 +154,15 @@ def matrix(context: dict, template: Path) -> bytes:
     return write_matrix(template, context, _properties(context))
 
 
+def monitoring(context: dict, template: Path) -> bytes:
+    """The consolidated monitoring workbook: a heading row per theme, a row per returned indicator measure."""
+    from .xlsx_write import grouped_table
+
+    header = {k: context[k] for k in ("title", "subtitle", "illustrative_note")}
+    groups = [{"heading": g["heading"], "rows": g["rows"]} for g in context["groups"]]
+    return grouped_table(template, header, groups, _properties(context))
+
+
 def _properties(context: dict) -> dict:
     return {k: context[k] for k in ("title", "author", "as_at")}
 
@@ -153,7 +180,8 @@ def _flatten(item: dict) -> dict:
 def template_fields(path: Path) -> set[str]:
     """The {{ name }} placeholder cells of every sheet, read as a build reads them; a cell
     with a malformed tag is a TemplateError."""
-    from .xlsx_write import Workbook, letter
+    from .ooxml import letter
+    from .xlsx_book import Workbook
 
     names: set[str] = set()
     problems = []
