@@ -29,8 +29,13 @@ def monitoring_return(context: dict, template: Path) -> bytes:
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    import io
+
+    from .intake import cleaned
+
+    source = io.BytesIO(cleaned(template))  # personal properties and paths gone, limits checked (layout/intake.py)
     try:
-        book = load_workbook(template)
+        book = load_workbook(source)
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Excel file raises many kinds
         raise TemplateError([problem(str(template), 0, "", f"cannot open Excel template: {exc} (allowed: an .xlsx file)")]) from None
     if SHEET not in book.sheetnames or INSTRUCTIONS not in book.sheetnames:
