@@ -25,11 +25,11 @@ INPUT_FIELDS = ("Date returned",)
 
 def monitoring_return(context: dict, template: Path) -> bytes:
     """One officer's return for one period, from the template's Return and Instructions sheets."""
+    import io
+
     from openpyxl import load_workbook
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    import io
 
     from .intake import cleaned
 
