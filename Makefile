@@ -9,7 +9,7 @@ NPM := $(shell command -v npm 2>/dev/null)
 # without npm the tests that need them skip with the install command.
 VALIDATORS := tools/node/node_modules/.package-lock.json
 
-.PHONY: build test bench lint clean validators
+.PHONY: build test fuzz bench lint clean validators
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ validators: $(VALIDATORS)
 ## test: the whole test suite (and the validators first, where npm is installed)
 test: $(STAMP) $(if $(NPM),$(VALIDATORS))
 	$(BIN)/python -m pytest -q
+
+## fuzz: the fuzzer's long run: thousands of mutated data sets (tests/test_fuzz.py; `make test` runs 25)
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(STAMP)
+	KA2DOCS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
 
 ## bench: speed and memory ratios, printed as a table
 bench: $(STAMP)

@@ -7,13 +7,14 @@ make it in Excel.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES, run_cli
+from conftest import DATA, TEMPLATES, run_cli
 
 AS_AT = "2008-05-01"
 LINE = re.compile(r"^(?P<file>[^:\n]+):(?:(?P<line>\d+):)? (?:(?P<column>[^:]+): )?(?P<message>.+ \(allowed[^)]*\)?.*)$")
@@ -111,6 +112,66 @@ def broken_xlsx_template(templates: Path) -> None:
     book.save(path)
 
 
+def xlsx_with(name: str, cells: dict[str, str], *, hidden_first: bool = False, unsized: bool = False, keep_csv: bool = False):
+    """NAME.csv as NAME.xlsx with extra cells set (e.g. {"XFD1048576": "x"}); optionally a
+    hidden first sheet before it, no <dimension> in the sheet, or the CSV left beside it."""
+    def edit(data: Path) -> None:
+        import csv
+
+        import openpyxl
+
+        with open(data / f"{name}.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        book = openpyxl.Workbook()
+        sheet = book.active
+        if hidden_first:
+            sheet.title, sheet.sheet_state = "Notes", "hidden"
+            sheet["A1"] = "old version"
+            sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for ref, value in cells.items():
+            sheet[ref] = value
+        book.save(data / f"{name}.xlsx")
+        if unsized:
+            import re
+
+            rezip_member(data / f"{name}.xlsx", "xl/worksheets/sheet1.xml", lambda body: re.sub(rb"<dimension[^>]*/>", b"", body))
+        if not keep_csv:
+            (data / f"{name}.csv").unlink()
+    return edit
+
+
+def rezip_member(path: Path, member: str, change) -> None:
+    with zipfile.ZipFile(path) as source:
+        members = {n: source.read(n) for n in source.namelist()}
+    members[member] = change(members[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, body in members.items():
+            target.writestr(name, body)
+
+
+def report(name: str, text: str):
+    def edit(data: Path) -> None:
+        (data / "reports" / name).write_text(text, encoding="utf-8")
+    return edit
+
+
+def narrative(expression: str):
+    """The county report's 'to:' line (a narrative text) holding EXPRESSION."""
+    return replace("reports/kcc-county-council-2008-05-15.yaml", 'to: "County Council - {{ meeting_day }}"', f"to: \"County Council - {expression}\"")
+
+
+ALIAS_BOMB = "".join(f"  l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]\n" for n in range(1, 10))
+KCC = "reports/kcc-county-council-2008-05-15.yaml"
+
+
+def rename(old: str, new: str):
+    def edit(data: Path) -> None:
+        (data / old).rename(data / new)
+    return edit
+
+
 HEADER_ONLY = b"date,ni,status,commentary,restricted,reason,source\n"
 CASES = [
     # (id, edit of data/, file the message names, words it must contain)
@@ -171,6 +232,77 @@ CASES = [
     ("xlsx-zip-bomb", zip_bomb, "statuses.xlsx", "workbook unpacks to"),
     ("xlsx-entity-expansion", entity_expansion, "statuses.xlsx", "cannot read workbook"),
     ("report-yaml-syntax", lambda d: (d / "reports").mkdir(exist_ok=True) or (d / "reports" / "zz-broken.yaml").write_text("title: [unclosed\n"), "zz-broken.yaml", "YAML syntax error"),
+    # --- issue 18: hostile sizes, careless copies, duplicates, ambiguity -------------------------
+    ("xlsx-one-cell-at-XFD1048576", xlsx_with("statuses", {"XFD1048576": "x"}), "statuses.xlsx", "its used range is A1:XFD1048576"),
+    ("xlsx-far-cell-without-dimension", xlsx_with("statuses", {"XFD1048576": "x"}, unsized=True), "statuses.xlsx", "it has a cell in row 1048576"),
+    ("xlsx-far-column", xlsx_with("partners", {"GZ5": "note"}, unsized=True), "partners.xlsx", "column 208"),
+    ("xlsx-hidden-first-sheet", xlsx_with("partners", {}, hidden_first=True), "partners.xlsx", "the first sheet 'Notes' is hidden"),
+    ("xlsx-beside-csv", xlsx_with("partners", {}, keep_csv=True), "partners.xlsx", "partners.csv is here too: two files for one table"),
+    ("xlsx-empty-first-row", as_xlsx("events", lambda rows: rows.insert(0, ["", "", ""])), "events.xlsx", "no header row"),
+    ("csv-semicolons", lambda d: (d / "events.csv").write_text((d / "events.csv").read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8"), "events.csv:1", "separated by semicolons"),
+    ("csv-tabs", lambda d: (d / "events.csv").write_text((d / "events.csv").read_text(encoding="utf-8").replace(",", "\t"), encoding="utf-8"), "events.csv:1", "separated by tabs"),
+    ("cell-longer-than-excel-holds", append("statuses.csv", "2008-05-02,191,agreed," + "x" * 33_000 + ",no,,seed-003\n"), "statuses.csv", "holds 33,000 characters"),
+    ("ni-five-thousand-digits", replace("statuses.csv", ",191,", "," + "9" * 5000 + ","), "statuses.csv", "is 5000 digits long"),
+    ("order-five-thousand-digits", replace("indicators.csv", ",economic-success,1,", ",economic-success," + "9" * 5000 + ","), "indicators.csv", "is 5000 digits long"),
+    ("bulletin-number-too-long", replace("bulletins.csv", "1,2008-05-02,", "10000000000,2008-05-02,"), "bulletins.csv", "11 digits long"),
+    ("date-9999-for-never", replace("statuses.csv", "2008-05-01,", "9999-12-31,"), "statuses.csv", "'9999-12-31' is out of range"),
+    ("date-in-1066", replace("events.csv", "2007-10-18,", "1066-10-14,"), "events.csv", "'1066-10-14' is out of range"),
+    ("deadline-out-of-range", replace("agreement.yaml", "submission_deadline: 2008-05-30", "submission_deadline: 3008-05-30"), "agreement.yaml", "'3008-05-30' is out of range"),
+    ("refresh-date-out-of-range", replace("agreement.yaml", "    date: 2008-12-01", "    date: 2208-12-01"), "agreement.yaml", "'2208-12-01' is out of range"),
+    ("meeting-date-out-of-range", replace(KCC, "meeting_date: 2008-05-15", "meeting_date: 2108-05-15"), "kcc-county-council-2008-05-15.yaml", "'2108-05-15' is out of range"),
+    ("duplicate-partner-other-case", append("partners.csv", "kent police,yes,2008-05-01,seed-003\n"), "partners.csv", "duplicate: 'kent police' is listed already"),
+    ("duplicate-partner-trailing-space", append("partners.csv", '"Kent Police ",yes,2008-05-01,seed-003\n'), "partners.csv", "duplicate: 'Kent Police' is listed already"),
+    ("duplicate-partner-double-space", append("partners.csv", '"Kent  Police",yes,2008-05-01,seed-003\n'), "partners.csv", "as 'Kent Police'"),
+    ("duplicate-source", append("sources.csv", "seed-003,Again,2008-05-15,no\n"), "sources.csv", "duplicate: 'seed-003' is listed already"),
+    ("duplicate-illustrative-source", append("sources.csv", "illustrative-history,Real after all,2008-05-15,no\n"), "sources.csv", "duplicate: 'illustrative-history'"),
+    ("duplicate-district-other-case", append("districts.csv", "ashford,Ashford BC,Ashford LSP,District Councils (to be named),2008-05-01,illustrative-districts\n"), "districts.csv", "duplicate: 'ashford'"),
+    ("districts-one-file-name", append("districts.csv", "Ashford!,Ashford BC,Ashford LSP,District Councils (to be named),2008-05-01,illustrative-districts\n"), "districts.csv", "make the same file name 'ashford'"),
+    ("district-without-letters", append("districts.csv", "!!!,A Council,An LSP,District Councils (to be named),2008-05-01,illustrative-districts\n"), "districts.csv", "has no letters or digits"),
+    ("partner-name-too-long", append("partners.csv", "A" * 150 + ",no,2008-05-01,seed-003\n"), "partners.csv", "is 150 characters long"),
+    ("agreement-name-too-long", replace("agreement.yaml", "  name: Kent Agreement 2", "  name: Kent Agreement 2" + " and more" * 20), "agreement.yaml", "agreement.name: is 196 characters long"),
+    ("report-title-too-long", replace(KCC, "title: \"Kent's Second", "title: \"" + "Very " * 50 + "Kent's Second"), "kcc-county-council-2008-05-15.yaml", "title: is "),
+    ("yaml-duplicate-key", replace("agreement.yaml", "  short_name: KA2", "  short_name: KA2\n  short_name: KA3"), "agreement.yaml:6", "key 'short_name' appears twice"),
+    ("yaml-duplicate-section", append("agreement.yaml", "\nthemes:\n  - code: x\n    name: X\n"), "agreement.yaml", "key 'themes' appears twice"),
+    ("yaml-duplicate-key-in-report", replace(KCC, "meeting_date: 2008-05-15", "meeting_date: 2008-05-15\nmeeting_date: 2008-05-16"), "kcc-county-council-2008-05-15.yaml:9", "key 'meeting_date' appears twice"),
+    ("yaml-alias-bomb", append("agreement.yaml", "\nbomb:\n  l0: &l0 [lol]\n" + ALIAS_BOMB), "agreement.yaml", "alias *l0 is not allowed"),
+    ("yaml-merge-key", replace("agreement.yaml", "  short_name: KA2", "  short_name: &s KA2\n  area2: *s"), "agreement.yaml", "alias *s is not allowed"),
+    ("yaml-python-tag", replace("agreement.yaml", "  short_name: KA2", "  short_name: !!python/object/apply:os.system [echo]"), "agreement.yaml", "YAML syntax error"),
+    ("yaml-nested-too-deep", append("agreement.yaml", "\ndeep: " + "[" * 3000 + "]" * 3000 + "\n"), "agreement.yaml", "nested too deeply"),
+    ("yaml-tab-indent", replace("agreement.yaml", "  short_name: KA2", "\tshort_name: KA2"), "agreement.yaml", "YAML syntax error"),
+    ("yaml-list-key", replace("agreement.yaml", "  short_name: KA2", "  ? [a, b]\n  : KA2"), "agreement.yaml", "a key must be a plain name"),
+    ("agreement-saved-as-yml", rename("agreement.yaml", "agreement.yml"), "agreement.yaml", "agreement.yml is here: rename it agreement.yaml"),
+    ("report-saved-as-yml", rename(KCC, "reports/kcc-county-council-2008-05-15.yml"), "kcc-county-council-2008-05-15.yml", "a report must be named kcc-county-council-2008-05-15.yaml"),
+    ("report-is-a-list", report("zz-list.yaml", "- title: x\n"), "zz-list.yaml", "expected a mapping of report fields"),
+    ("narrative-for-loop", narrative("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"), "kcc-county-council-2008-05-15.yaml:18", "{% for %} is not allowed"),
+    ("narrative-string-repetition", narrative("{{ 'x' * 10000000000 }}"), "kcc-county-council-2008-05-15.yaml:18", "arithmetic ('*') is not allowed"),
+    ("narrative-power", narrative("{{ 9 ** 9 ** 9 }}"), "kcc-county-council-2008-05-15.yaml:18", "arithmetic ('**') is not allowed"),
+    ("narrative-filter-argument", narrative("{{ agreement | center(1000000000) }}"), "kcc-county-council-2008-05-15.yaml:18", "filter 'center' is not allowed"),
+    ("narrative-division-by-zero", narrative("{{ 1 / 0 }}"), "kcc-county-council-2008-05-15.yaml:18", "arithmetic ('/') is not allowed"),
+    ("narrative-unsafe-attribute", narrative("{{ agreement.__class__ }}"), "kcc-county-council-2008-05-15.yaml:18", "agreement has no '__class__'"),
+    ("narrative-part-of-a-number", narrative("{{ indicators.total }}"), "kcc-county-council-2008-05-15.yaml:18", "indicators has no 'total'"),
+    ("narrative-unclosed", narrative("{{ indicators"), "kcc-county-council-2008-05-15.yaml:18", "cannot read a {{ }} figure"),
+    ("narrative-call", narrative("{{ lipsum() }}"), "kcc-county-council-2008-05-15.yaml:18", "calling a function is not allowed"),
+    # --- found by hand (probing as a hurried officer) and by the fuzzer ---------------------------
+    ("table-is-a-folder", lambda d: ((d / "events.csv").unlink(), (d / "events.csv").mkdir()), "events.csv", "is not a file"),
+    ("table-is-a-pipe", lambda d: ((d / "events.csv").unlink(), os.mkfifo(d / "events.csv")), "events.csv", "is not a file"),
+    ("table-is-a-broken-link", lambda d: ((d / "events.csv").unlink(), os.symlink(d / "gone.csv", d / "events.csv")), "events.csv", "is not a file"),
+    ("report-is-a-folder", lambda d: (d / "reports" / "zz.yaml").mkdir(), "zz.yaml", "is not a file"),
+    ("reports-is-a-file", lambda d: (shutil.rmtree(d / "reports"), (d / "reports").write_text("x")), "reports", "is not a folder"),
+    ("csv-saved-as-utf16", lambda d: (d / "events.csv").write_bytes((d / "events.csv").read_text(encoding="utf-8").encode("utf-16")), "events.csv:1", "the file is UTF-16"),
+    ("paragraphs-not-a-list", replace(KCC, "  - heading: Introduction\n    paragraphs:", "  - heading: Introduction\n    paragraphs: 5\n  - heading: Old\n    paragraphs:"), "kcc-county-council-2008-05-15.yaml", "sections[1].paragraphs: must be a list"),
+    ("annexes-not-a-list", replace(KCC, "annexes:", "annexes: 5\nold_annexes:"), "kcc-county-council-2008-05-15.yaml", "annexes: must be a list"),
+    ("set-limit-not-a-number", replace("agreement.yaml", "limit: 35", "limit: abc"), "agreement.yaml", "sets.limit: 'abc' is not a whole number"),
+    ("indicator-set-first-after-last", replace("agreement.yaml", "    first: 1\n", "    first: 300\n"), "agreement.yaml", "first no more than last"),
+    ("header-control-character", lambda d: (d / "statuses.csv").write_bytes(b"d\x1c\xc3\xa0)Tte" + (d / "statuses.csv").read_bytes()[4:]), "statuses.csv:1", "header cell contains a control character"),
+    ("value-with-a-line-separator", append("signups.csv", "2008-05-01,191,Kent\u2028Police,statutory,,,seed-003\n"), "signups.csv", "unknown partner 'Kent\\u2028Police'"),
+    ("table-named-in-capitals", rename("events.csv", "Events.CSV"), "Events.CSV", "is named with other capitals"),
+    ("table-saved-as-xls", rename("events.csv", "events.xls"), "events.xls", "is not a format read here"),
+    ("agreement-heading-empty", replace("agreement.yaml", "    heading: LEARNING FOR EVERYONE", "    heading:"), "agreement.yaml:106", "themes.heading: is empty (allowed: text)"),
+    ("agreement-name-a-list", replace("agreement.yaml", "  name: Kent Agreement 2", "  name: [Kent, Agreement]"), "agreement.yaml:4", "agreement.name: is not a single value"),
+    ("role-signed-maybe", replace("agreement.yaml", "    label: Withdrawn\n    signed: false", "    label: Withdrawn\n    signed: maybe"), "agreement.yaml", "roles.signed: 'maybe' is not true or false"),
+    ("reward-grant-not-a-mapping", replace("agreement.yaml", "reward_grant:\n  national_pot: 340000000", "reward_grant: 5\nx:\n  national_pot: 340000000"), "agreement.yaml", "reward_grant: must be a mapping"),
+    ("reward-share-in-words", replace("agreement.yaml", "  area_share: 0.02", "  area_share: about two percent"), "agreement.yaml", "'about two percent' is not a number"),
+    ("report-without-template", replace(KCC, "template: ", "#template: "), "kcc-county-council-2008-05-15.yaml", "template: is missing (allowed: a report with"),
 ]
 
 
@@ -256,3 +388,73 @@ def test_no_text_from_data_becomes_a_formula_in_any_workbook(data_copy, tmp_path
                         if cell.value.startswith("@SUM"):
                             seen.add("@SUM")
     assert seen == {hostile, "+2%", "@SUM"}
+
+
+# --- templates: what cannot be cleaned on the way in is refused (layout/intake.py) -------------
+
+REL = '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}" TargetMode="External"/></Relationships>'
+
+
+def template_member(template: str, member: str, change):
+    """Change (or with change(None) -> bytes, add) one part of templates/TEMPLATE."""
+    def edit(templates: Path) -> None:
+        path = templates / template
+        with zipfile.ZipFile(path) as source:
+            members = {n: source.read(n) for n in source.namelist()}
+        members[member] = change(members.get(member))
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, body in members.items():
+                target.writestr(name, body)
+    return edit
+
+
+def outside(kind: str, target: str):
+    return lambda body: body.replace(b"</Relationships>", REL.format(n=90, kind=kind, target=target).encode())
+
+
+def template_bomb(templates: Path) -> None:
+    with zipfile.ZipFile(templates / "xlsx" / "submission.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (300 * 1024 * 1024))
+
+
+def template_many_parts(templates: Path) -> None:
+    with zipfile.ZipFile(templates / "docx" / "county-report.docx", "a") as archive:
+        for n in range(600):
+            archive.writestr(f"word/media/extra{n}.bin", b"x")
+
+
+EXTERNAL_LINK_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                      + REL.format(n=1, kind="externalLinkPath", target="file:///C:/Users/jsmith/Budget.xlsx").encode())
+TEMPLATE_CASES = [
+    # (id, edit of templates/, file the message names, words it must contain)
+    ("docx-outside-picture", template_member("docx/county-report.docx", "word/_rels/document.xml.rels", outside("image", "file:///C:/Users/jsmith/logo.png")), "county-report.docx", "links to 'file:///C:/Users/jsmith/logo.png' outside the file (image)"),
+    ("docx-file-hyperlink", template_member("docx/county-report.docx", "word/_rels/document.xml.rels", outside("hyperlink", "file:///S:/Shared/minutes.docx")), "county-report.docx", "links to 'file:///S:/Shared/minutes.docx'"),
+    ("docx-macro-project", template_member("docx/county-report.docx", "word/vbaProject.bin", lambda _: b"\xd0\xcf\x11\xe0macro"), "county-report.docx", "macro project"),
+    ("xlsx-macro-project", template_member("xlsx/submission.xlsx", "xl/vbaProject.bin", lambda _: b"\xd0\xcf\x11\xe0macro"), "submission.xlsx", "macro project"),
+    ("docx-comments", template_member("docx/county-report.docx", "word/comments.xml", lambda _: b'<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'), "county-report.docx", "holds comments"),
+    ("docx-tracked-change", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"<w:body>", b'<w:body><w:p><w:ins w:id="1" w:author="jsmith"><w:r><w:t>x</w:t></w:r></w:ins></w:p>', 1)), "county-report.docx", "tracked changes"),
+    ("xlsx-outside-workbook-link", template_member("xlsx/submission.xlsx", "xl/externalLinks/_rels/externalLink1.xml.rels", lambda _: EXTERNAL_LINK_RELS), "submission.xlsx", "Budget.xlsx' outside the file"),
+    ("xlsx-template-zip-bomb", template_bomb, "submission.xlsx", "template unpacks to"),
+    ("docx-template-many-parts", template_many_parts, "county-report.docx", "parts"),
+    ("docx-tag-string-repetition", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ subject * 10000000000 }}", 1)), "county-report.docx", "characters or items, more than 100,000"),
+    ("docx-tag-power", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ 10 ** 1000 ** 1000 }}", 1)), "county-report.docx", "a number of more than 300 digits"),
+    ("docx-tag-division-by-zero", template_member("docx/county-report.docx", "word/document.xml", lambda body: body.replace(b"{{ subject }}", b"{{ 1 / 0 }}", 1)), "county-report.docx", "ZeroDivisionError"),
+    ("xlsx-template-entity-bomb", template_member("xlsx/submission.xlsx", "xl/worksheets/sheet1.xml", lambda body: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + body.split(b"?>", 1)[-1]), "submission.xlsx", "declares a DTD"),
+    ("xlsx-template-sheet-not-xml", template_member("xlsx/submission.xlsx", "xl/worksheets/sheet1.xml", lambda body: body[: len(body) // 2]), "submission.xlsx", "xl/worksheets/sheet1.xml: the part is not well-formed XML"),
+    ("docx-template-styles-not-xml", template_member("docx/county-report.docx", "word/styles.xml", lambda body: b"<w:styles"), "county-report.docx", "word/styles.xml: the part is not well-formed XML"),
+    ("docx-template-not-a-zip", lambda t: (t / "docx" / "county-report.docx").write_bytes(b"PK\x03\x04 not really"), "county-report.docx", "cannot open Word template: it is not a zip archive"),
+]
+
+
+@pytest.mark.parametrize("case_id, edit, file, words", TEMPLATE_CASES, ids=[c[0] for c in TEMPLATE_CASES])
+def test_a_template_that_cannot_be_cleaned_is_refused_and_nothing_is_touched(case_id, edit, file, words, previous_output, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    edit(templates)
+    before = snapshot(previous_output)
+    result = run_cli("build", "--data", str(DATA), "--out", str(previous_output), "--templates", str(templates), "--as-at", AS_AT)
+    assert_refused(result, before, previous_output, file, words)
+
+
+def test_the_corpus_grew_by_forty_cases_for_issue_18():
+    assert len(CASES) + len(TEMPLATE_CASES) >= 52 + 40

@@ -400,3 +400,31 @@ def _png() -> Path:
 
     raw = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"\x00\x1f\x38\x64")) + chunk(b"IEND", b"")
     return io.BytesIO(raw)
+
+
+# --- leak: nothing reaches outside the file or names who edited it ---------------------------
+
+
+def test_an_outside_picture_link_a_macro_project_or_custom_properties_fail_as_leak(tmp_path):
+    import zipfile
+
+    good = word(tmp_path, "good.docx")
+    assert "leak" not in rules(good)
+    with zipfile.ZipFile(good) as source:
+        members = {n: source.read(n) for n in source.namelist()}
+    members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        b'Target="file:///C:/Users/jsmith/Pictures/logo.png" TargetMode="External"/></Relationships>')
+    members["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0"
+    members["docProps/custom.xml"] = b'<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>'
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as target:
+        for name, body in members.items():
+            target.writestr(name, body)
+    found = rules(bad)["leak"]
+    assert any("file:///C:/Users/jsmith/Pictures/logo.png" in w for w in found), found
+    assert any("vbaProject.bin" in w and "macro" in w for w in found), found
+    assert any("custom.xml" in w for w in found), found
+    page = tmp_path / "bulletin.html"
+    page.write_text('<html lang="en-GB"><head><title>B</title></head><body><h1>B</h1><img alt="logo" src="file:///C:/logo.png"></body></html>', encoding="utf-8")
+    assert rules(page)["leak"]

@@ -215,7 +215,7 @@ def check_documents(out: OutOpt = Path("output")) -> None:
 
     Exit 0 when every document passes, 1 when any fails, 2 when OUT holds no build.
     Rules: heading-order, table-header, merged-cells, image-alt, doc-title, doc-language,
-    contrast, empty-paragraph-layout, sheet-name, frozen-header, blank-header, pdf-tagged, pdf-title.
+    contrast, empty-paragraph-layout, sheet-name, frozen-header, blank-header, pdf-tagged, pdf-title, leak.
     """
     from .checks import check_output
 
@@ -327,8 +327,10 @@ def build_all(
     print(f"{out}: {len(built)} of {len(results)} areas as at {day.isoformat()}: {documents} documents, {written} written, {documents - written} unchanged"
           f" ({unchanged} areas untouched) in {seconds:.1f} s")
     failed = [r for r in results if not r.ok]
-    if failed:  # each problem once, named by its area; exit 2 as `build` would for bad data
-        raise AreasFailed("\n".join(f"{r.area}: {line}" for r in failed for line in r.problems))
+    if failed:  # each area's problems as `build` prints them, then the area; exit 2 as `build` would for bad data
+        raise AreasFailed("\n".join(
+            [*(line for r in failed for line in r.problems),
+             *(f"{Path(areas) / r.area}: area not built: {len(r.problems)} problem{'' if len(r.problems) == 1 else 's'} (allowed: fix them; the other areas were built)" for r in failed)]))
 
 
 def run() -> None:

@@ -11,6 +11,10 @@ class Ka2docsError(Exception):
     exit_code = 1
 
 
+# Characters str.splitlines() breaks at: a value quoted from the data must not split its problem in two.
+ONE_LINE = {c: repr(chr(c))[1:-1] for c in (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located as FILE:LINE: COLUMN."""
@@ -24,7 +28,7 @@ class Problem:
     def __str__(self) -> str:
         line = f"{self.line}:" if self.line else ""
         column = f" {self.column}:" if self.column else ""
-        return f"{self.file}:{line}{column} {self.message}"
+        return f"{self.file}:{line}{column} {self.message}".translate(ONE_LINE)
 
 
 class DataError(Ka2docsError):

@@ -18,6 +18,7 @@ from .build import build, process_pool, release_frozen, workers
 from .errors import DataError, Ka2docsError, problem
 
 AGREEMENT_FILE = "agreement.yaml"
+DATA_SUFFIXES = (".csv", ".xlsx")
 
 
 @dataclass
@@ -35,15 +36,26 @@ class AreaResult:
         return not self.problems
 
 
-def areas(areas_dir: Path) -> list[Path]:
-    """The area folders (those holding agreement.yaml), in name order."""
+def areas(areas_dir: Path, out: Path | None = None) -> list[Path]:
+    """The area folders, in name order: those holding agreement.yaml, and those that look
+    meant to (data tables, an agreement.yml), so that a misnamed file fails its area
+    aloud instead of leaving it out of the national build."""
     areas_dir = Path(areas_dir)
     if not areas_dir.is_dir():
         raise DataError([problem(str(areas_dir), 0, "", "no such folder (allowed: a folder holding one data folder per area)")])
-    found = sorted(p for p in areas_dir.iterdir() if p.is_dir() and (p / AGREEMENT_FILE).is_file())
+    skip = Path(out).resolve() if out is not None else None
+    found = sorted(p for p in areas_dir.iterdir() if p.is_dir() and p.resolve() != skip and _looks_like_area(p))
     if not found:
         raise DataError([problem(str(areas_dir), 0, "", f"holds no area (allowed: sub-folders each with {AGREEMENT_FILE} and the data tables)")])
     return found
+
+
+def _looks_like_area(folder: Path) -> bool:
+    if (folder / AGREEMENT_FILE).is_file():
+        return True
+    if (folder / "manifest.json").is_file():  # a build's output folder, not data
+        return False
+    return any(p.suffix.lower() in DATA_SUFFIXES or p.name.lower() == "agreement.yml" for p in folder.iterdir() if p.is_file())
 
 
 def build_all(areas_dir: Path, out: Path, templates: Path, as_at: dt.date, *, jobs: int | None = None, progress=None) -> list[AreaResult]:
@@ -51,8 +63,8 @@ def build_all(areas_dir: Path, out: Path, templates: Path, as_at: dt.date, *, jo
 
     jobs: processes (default: one per core). progress(done, total) counts areas.
     """
-    folders = areas(areas_dir)
     out, templates = Path(out), Path(templates)
+    folders = areas(areas_dir, out)
     tasks = [(folder, out / folder.name, templates, as_at) for folder in folders]
     count = workers(jobs, len(tasks))
     results: list[AreaResult] = []
@@ -78,6 +90,9 @@ def _build_area(task: tuple[Path, Path, Path, dt.date]) -> AreaResult:
         done = build(folder, out, templates, as_at, jobs=1)
     except Ka2docsError as exc:
         return AreaResult(folder.name, problems=str(exc).splitlines(), seconds=time.perf_counter() - start)
+    except Exception as exc:  # noqa: BLE001 - one area's surprise must not stop the others; said, not hidden
+        line = f"{folder}: unexpected error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} (allowed: run `ka2docs build --debug --data {folder}` for the traceback)"
+        return AreaResult(folder.name, problems=[line], seconds=time.perf_counter() - start)
     finally:
         release_frozen()
     return AreaResult(

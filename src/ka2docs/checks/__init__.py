@@ -18,6 +18,9 @@ regulations). Each has a short id that `ka2docs check` prints as `FILE: rule: wh
     blank-header            no blank cell in a worksheet's header row over the data's columns
     pdf-tagged              the PDF is tagged (/StructTreeRoot, /MarkInfo /Marked true)
     pdf-title               the PDF has a title
+    leak                    nothing links outside the file or names who edited its template:
+                            outside links (file://, linked pictures), macros, comments, tracked
+                            changes, custom or personal properties, a workbook's saved-in folder
     mail-parts              an e-mail has a plain-text and an HTML part, and every cid: picture
                             its HTML shows travels in the message (its HTML part meets the HTML rules)
 
@@ -39,7 +42,7 @@ from ..errors import DataError, problem
 LANGUAGE = "en-GB"
 RULES = (
     "heading-order", "table-header", "merged-cells", "image-alt", "doc-title", "doc-language", "contrast",
-    "empty-paragraph-layout", "sheet-name", "frozen-header", "blank-header", "pdf-tagged", "pdf-title", "mail-parts",
+    "empty-paragraph-layout", "sheet-name", "frozen-header", "blank-header", "pdf-tagged", "pdf-title", "mail-parts", "leak",
 )
 
 
@@ -74,13 +77,15 @@ def check_file(path: Path, name: str | None = None, language: str = LANGUAGE) ->
     """Every rule that applies to the file's format; a file that cannot be read is a failure too."""
     path = Path(path)
     name = name or path.name
-    from . import docx, eml, html, pdf, xlsx
+    from . import docx, eml, html, leaks, pdf, xlsx
 
     module = {".docx": docx, ".xlsx": xlsx, ".pdf": pdf, ".html": html, ".htm": html, ".eml": eml}.get(path.suffix.lower())
     if module is None:
         return []
     try:
         found = module.check(path, language)
+        if module in (docx, xlsx, html):
+            found = [*found, *leaks.check(path)]
     except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError) as exc:  # ParseError is a SyntaxError
         return [Failure(name, "readable", f"cannot be read: {type(exc).__name__}: {exc}")]
     return [Failure(name, rule, where) for rule, where in found]

@@ -95,10 +95,7 @@ def _jinja_variables(path: Path) -> set[str]:
 
     from ..layout import html
 
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError([problem(str(path), 0, "", f"cannot read template: {exc} (allowed: a UTF-8 text file)")]) from None
+    source = html.read_template(path)
     try:
         return set(meta.find_undeclared_variables(html.environment().parse(source)))
     except jinja2.TemplateSyntaxError as exc:

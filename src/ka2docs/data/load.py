@@ -12,12 +12,16 @@ from pathlib import Path
 
 from .. import model
 from ..errors import DataError, Problem, problem
+from .names import MAX_NAME, check_unique
 from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, CONTACT_KEYS, FACT_KEYS, OPTIONAL_TABLES, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, TABLES, VOCABULARIES, WORDING_KEYS, Column
 from .tables import Row, find_table, read_table
-from .values import parse_date
+from .values import parse_date, shown
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
+# Tables keyed by a name: (the name's column, what it names).
+KEYED = {"sources": ("source", "source"), "partners": ("partner", "partner"), "districts": ("district", "district")}
 ACTIONS = ("add", "remove")
+MAX_DIGITS = 9  # an NI number is at most 3 digits, an order or bulletin number a few
 BETTER = ("higher", "lower")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -43,6 +47,8 @@ def load(data_dir: Path, problems: list[Problem] | None = None) -> model.DataSet
     # Order matters: sources, partners and districts are vocabularies for later tables.
     for name in ("sources", "partners", "districts", "indicators", "signups", "targets", "statuses", "events", "bulletins", "bulletin_news", "relevance", "local_action_plans", "officers"):
         raw[name] = _read(data_dir, name, problems)
+        if name in KEYED:
+            check_unique(raw[name], *KEYED[name], problems, file_names=name == "districts")
         if name == "sources":
             vocab.add("source", (r.get("source") for r in raw[name]))
         elif name == "partners":
@@ -86,8 +92,12 @@ class _Vocabularies:
 
 
 def _read(data_dir: Path, name: str, problems: list[Problem]) -> list[Row]:
-    path = find_table(data_dir, name)
     display = str(data_dir / f"{name}.csv")
+    try:
+        path = find_table(data_dir, name)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return []
     if path is None:
         if name not in OPTIONAL_TABLES:
             problems.append(problem(display, 0, "", f"file is missing (allowed: {name}.csv or {name}.xlsx in the data folder)"))
@@ -138,7 +148,9 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
         return parse_date(text)
     if kind in ("int", "ni"):
         if not re.fullmatch(r"\d+", text):
-            return None, f"'{text}' is not a whole number (allowed: {'an NI number, ' if kind == 'ni' else ''}digits only)"
+            return None, f"'{shown(text)}' is not a whole number (allowed: {'an NI number, ' if kind == 'ni' else ''}digits only)"
+        if len(text) > MAX_DIGITS:
+            return None, f"'{shown(text)}' is {len(text)} digits long (allowed: {'an NI number ' + str(vocab.first_ni) + ' to ' + str(vocab.last_ni) if kind == 'ni' else f'at most {MAX_DIGITS} digits'})"
         number = int(text)
         if kind == "ni" and not vocab.first_ni <= number <= vocab.last_ni:
             return None, f"NI {number} is outside the {vocab.ni_set} (allowed: {vocab.first_ni} to {vocab.last_ni})"
@@ -161,11 +173,11 @@ def _convert(text: str, kind: str, vocab: _Vocabularies):
         return tuple(numbers), None
     if kind == "yesno":
         if text.lower() not in YES:
-            return False, f"'{text}' is not yes or no (allowed: yes, no)"
+            return False, f"'{shown(text)}' is not yes or no (allowed: yes, no)"
         return YES[text.lower()], None
     allowed = vocab.allowed[kind]
     if text not in allowed:
-        return None, f"unknown {kind} '{text}' (allowed: {_list(allowed) or _none_listed(kind)})"
+        return None, f"unknown {kind} '{shown(text)}' (allowed: {_list(allowed) or _none_listed(kind)})"
     return text, None
 
 
@@ -201,7 +213,9 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     path = data_dir / "agreement.yaml"
     display = str(path)
     if not path.exists():
-        problems.append(problem(display, 0, "", "file is missing (allowed: agreement.yaml naming the agreement, its years and vocabularies)"))
+        near = [p.name for p in sorted(data_dir.iterdir()) if p.stem.lower() == "agreement" and p.suffix.lower() in (".yml", ".yaml")]
+        hint = f"; {near[0]} is here: rename it agreement.yaml" if near else ""
+        problems.append(problem(display, 0, "", f"file is missing (allowed: agreement.yaml naming the agreement, its years and vocabularies{hint})"))
         return None
     try:
         doc = read_yaml(path, display)
@@ -218,6 +232,10 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         problems.append(problem(display, line_of(doc, "agreement"), "agreement", "section is missing or not a mapping (allowed: name, area, years, ...)"))
         return None
     _unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
+    _text_values(facts, FACTS_NOT_TEXT, display, "agreement", problems)
+    for key, value in facts.items():  # names go into every title and document property
+        if isinstance(value, str) and len(value) > MAX_NAME:
+            problems.append(problem(display, line_of(facts, key), f"agreement.{key}", f"is {len(value)} characters long (allowed: at most {MAX_NAME})"))
     for key in sorted(REQUIRED_FACTS - set(facts)):
         problems.append(problem(display, line_of(doc, "agreement"), f"agreement.{key}", "is missing (allowed: " + ", ".join(sorted(REQUIRED_FACTS)) + " are required)"))
     years = facts.get("years")
@@ -239,8 +257,8 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
         facts["markings"] = {}
     ni_set = facts.get("indicator_set")
     first, last = (ni_set.get("first"), ni_set.get("last")) if isinstance(ni_set, dict) else (None, None)
-    if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and ni_set.get("name")):
-        problems.append(problem(display, line_of(facts, "indicator_set"), "agreement.indicator_set", "must give name, first and last (allowed: e.g. name: National Indicator Set, first: 1, last: 198)"))
+    if not (isinstance(ni_set, dict) and str(first).isdigit() and str(last).isdigit() and len(str(last)) <= MAX_DIGITS and int(first) <= int(last) and ni_set.get("name")):
+        problems.append(problem(display, line_of(facts, "indicator_set"), "agreement.indicator_set", "must give name, first and last, first no more than last (allowed: e.g. name: National Indicator Set, first: 1, last: 198)"))
         first, last = 1, 0
     vocabularies = {}
     for key in ("sets", "statuses", "roles", "themes", "relevance_levels"):
@@ -248,8 +266,16 @@ def _load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement 
     if vocabularies["roles"] and "lead" not in [r.code for r in vocabularies["roles"]]:  # (a missing section is said already)
         problems.append(problem(display, line_of(doc, "roles") if "roles" in doc else 0, "roles", "has no 'lead' role (allowed: roles must include lead; every indicator needs one)"))
     reward = doc.get("reward_grant") or LineDict()
-    if isinstance(reward, LineDict):
+    if not isinstance(reward, LineDict):
+        problems.append(problem(display, line_of(doc, "reward_grant"), "reward_grant", "must be a mapping (allowed: " + ", ".join(sorted(REWARD_KEYS)) + ")"))
+    else:
         _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
+        _text_values(reward, {"estimate_range"}, display, "reward_grant", problems)
+        for key in sorted(REWARD_NUMBERS & set(reward)):
+            try:
+                float(reward[key])
+            except ValueError:
+                problems.append(problem(display, line_of(reward, key), f"reward_grant.{key}", f"'{shown(reward[key])}' is not a number (allowed: digits, e.g. 0.5 or 20000000)"))
     contact = _contact(doc, display, problems)
     from .periods import read_monitoring
 
@@ -328,6 +354,12 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
         if code in seen:
             problems.append(problem(display, line, f"{key}.code", f"'{code}' appears twice (allowed: each code once)"))
         seen.add(code)
+        limit = item.get("limit")
+        if limit is not None and not (isinstance(limit, int) and not isinstance(limit, bool) and 0 <= limit < 10**MAX_DIGITS):
+            problems.append(problem(display, line_of(item, "limit"), f"{key}.limit", f"'{shown(str(limit))}' is not a whole number (allowed: the most indicators the set may hold, e.g. 35)"))
+            continue
+        if not _text_values(item, CODE_NOT_TEXT, display, key, problems):
+            continue
         extra = {k: v for k, v in item.items() if k not in ("code", "label")}
         if "wording" in item:
             extra["wording"] = _wording(item, f"{key}.wording", display, problems)
@@ -356,6 +388,33 @@ def _wording(item: LineDict, name: str, display: str, problems: list[Problem]) -
             continue
         out.append({"from": day, **{k: str(v) for k, v in entry.items() if k in ("label", "short")}})
     return sorted(out, key=lambda w: w["from"])
+
+
+# Keys of agreement.yaml that hold something other than text; every other value is text.
+FACTS_NOT_TEXT = {"years", "indicator_set", "refresh", "markings", "submission_deadline"}
+CODE_NOT_TEXT = {"limit", "signed", "outcomes", "wording"}
+REWARD_NUMBERS = {"national_pot", "area_share", "previous_agreement_total"}
+
+
+def _text_values(node: LineDict, not_text: set[str], display: str, prefix: str, problems: list[Problem]) -> bool:
+    """Text keys as text: `office: 5` becomes '5'; an empty or list value is a problem (a
+    template would otherwise meet None). `signed` is true/false (yes/no accepted). False
+    when anything was wrong."""
+    before = len(problems)
+    for key, value in list(node.items()):
+        where = f"{prefix}.{key}" if prefix else str(key)
+        if key == "signed":
+            flag = {"yes": True, "no": False, "true": True, "false": False}.get(str(value).lower())
+            if flag is None:
+                problems.append(problem(display, line_of(node, key), where, f"'{shown(str(value))}' is not true or false (allowed: true, false)"))
+            node[key] = flag
+        elif key in not_text:
+            continue
+        elif value is None or isinstance(value, dict | list):
+            problems.append(problem(display, line_of(node, key), where, f"is {'empty' if value is None else 'not a single value'} (allowed: text)"))
+        elif not isinstance(value, str):
+            node[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return len(problems) == before
 
 
 def _unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:

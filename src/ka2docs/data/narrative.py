@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 REPORT_KEYS = set(REPORT)
 REQUIRED = {key for key, spec in REPORT.items() if spec.required}
+SHORT_KEYS = {"title", "subject", "item_title", "council", "meeting", "author", "to", "classification_label", "district"}
+MAX_SHORT = 200
 BODY_KEYS = ("sections", "body")  # the body in the YAML, or in a Word file beside it (word_body.py)
 BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
 # What may stand beside `table:` in a paragraph or an annex; documents/narrative_tables.py
@@ -74,9 +77,15 @@ class Report:
 
 def load_reports(data_dir: Path, problems: list[Problem]) -> list[Report]:
     folder = data_dir / "reports"
+    if os.path.lexists(folder) and not folder.is_dir():
+        problems.append(problem(str(folder), 0, "", "is not a folder (allowed: a reports folder of .yaml narratives, or none)"))
+        return []
     if not folder.is_dir():
         return []
     reports = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yml", ".yaml") and p.suffix != ".yaml"):
+        # A report saved as .yml (or .YAML) would be left out of every build without a word.
+        problems.append(problem(str(path), 0, "", f"a report must be named {path.stem}.yaml (allowed: .yaml files in the reports folder)"))
     for path in sorted(folder.glob("*.yaml")):
         try:
             report = _load_report(path, str(path), problems)
@@ -98,7 +107,7 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
         if key not in REPORT_KEYS:
             problems.append(problem(display, line_of(doc, key), str(key), "unknown key (allowed: " + ", ".join(sorted(REPORT_KEYS)) + ")"))
     for key in sorted(REQUIRED - set(doc)):
-        problems.append(problem(display, doc.line, key, "is missing (required: " + ", ".join(sorted(REQUIRED)) + ")"))
+        problems.append(problem(display, doc.line, key, "is missing (allowed: a report with " + ", ".join(sorted(REQUIRED)) + ")"))
     bodies = [k for k in BODY_KEYS if k in doc]
     if len(bodies) != 1:
         what = "has both sections and body" if bodies else "has no body"
@@ -124,6 +133,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
 
     scalar_keys = {"council", "meeting", "author", "to", "subject", "classification_label", "summary", "decision", "decision_type", "item_number", "item_title", "purpose", "title", "district", "source"}
     fields = {k: text(doc, k) for k in scalar_keys if k in doc and doc[k] is not None}
+    for key in sorted(SHORT_KEYS & set(fields)):  # these become headings and document properties
+        if len(fields[key].source) > MAX_SHORT:
+            problems.append(problem(display, fields[key].line, key, f"is {len(fields[key].source)} characters long (allowed: at most {MAX_SHORT}; Word keeps 255 in a document's properties)"))
     for key in ("signature", "contact"):
         node = doc.get(key)
         if isinstance(node, LineDict):
@@ -147,6 +159,9 @@ def _load_report(path: Path, display: str, problems: list[Problem]) -> Report | 
     else:
         sections = _sections(doc.get("sections"), display, problems) if "sections" in doc else []
     annexes = []
+    if not isinstance(doc.get("annexes") or LineList(), LineList):
+        problems.append(problem(display, line_of(doc, "annexes"), "annexes", "must be a list (allowed: - title: ..., table: ...)"))
+        doc["annexes"] = LineList()
     for index, annex in enumerate(doc.get("annexes") or []):
         where = f"annexes[{index + 1}]"
         if not isinstance(annex, LineDict) or "table" not in annex or "title" not in annex:
@@ -183,6 +198,9 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
                 problems.append(problem(display, line_of(section, key), f"{where}.{key}", "unknown key (allowed: heading, paragraphs)"))
         blocks = []
         paragraphs = section.get("paragraphs") or LineList()
+        if not isinstance(paragraphs, LineList):
+            problems.append(problem(display, line_of(section, "paragraphs"), f"{where}.paragraphs", "must be a list (allowed: one '- paragraph' a line)"))
+            paragraphs = LineList()
         for p_index, item in enumerate(paragraphs):
             column = f"{where}.paragraphs[{p_index + 1}]"
             line = line_of(paragraphs, p_index)
@@ -241,6 +259,52 @@ class NarrativeError(Exception):
     """A figure that cannot be given as asked (indicator(999)): the message is the user's."""
 
 
+# What a narrative's {{ }} may hold: a figure, a part of one, a figure asked for with written
+# values (indicator(163)), a filter that changes its case. No loops, sums or filter arguments: a sentence cannot then take hours to fill in
+# or fill the disk ({{ 'x' * 10**10 }}, nested {% for %} over range(100000)).
+FILTERS = ("words", "upper", "lower", "title", "capitalize", "trim")
+MAX_FILLED = 20_000  # characters of one filled-in text; a long paragraph is 2,000
+ALLOWED = "{{ name }}, {{ name.part }}, {{ name(value) }} or {{ name | filter }} of a computed figure (`ka2docs names` lists them), filters: " + ", ".join(FILTERS)
+
+
+class _NotAllowed(Exception):
+    pass
+
+
+def _compile(env, source: str, callable_figures: set[str]):
+    from jinja2 import nodes
+
+    tree = env.parse(source)
+    simple = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const)
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, nodes.Filter) and node.name in FILTERS and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs):
+            continue
+        if isinstance(node, nodes.Getattr) or (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)):
+            continue
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in callable_figures and not (node.dyn_args or node.dyn_kwargs) \
+                and all(isinstance(a, nodes.Const) for a in node.args) and all(isinstance(k.value, nodes.Const) for k in node.kwargs):
+            continue  # a figure asked for with written values: indicator(163), table('changes', since='2008-05-30')
+        if isinstance(node, nodes.Keyword):
+            continue
+        if type(node) not in simple:
+            raise _NotAllowed(f"{_describe(node)} is not allowed in a narrative")
+    return env.from_string(tree)
+
+
+def _describe(node) -> str:
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Filter):
+        return f"filter '{node.name}'" + (" with arguments" if node.name in FILTERS else "")
+    if isinstance(node, nodes.Stmt):
+        return f"{{% {type(node).__name__.lower()} %}}"
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr | nodes.Concat):
+        return f"arithmetic ('{getattr(node, 'operator', '~')}')"
+    if isinstance(node, nodes.Call):
+        return "calling a function"
+    return f"'{type(node).__name__}'"
+
+
 class Filler:
     """Renders narrative text against the computed figures, collecting every problem."""
 
@@ -255,16 +319,24 @@ class Filler:
         if "{" not in text.source:
             return text.source
         try:
-            return self.env.from_string(text.source).render(self.figures)
+            filled = _compile(self.env, text.source, {k for k, v in self.figures.items() if callable(v)}).render(self.figures)
         except UnknownName as exc:
             self.problems.append(problem(text.file, text.line, text.column, self.unknown(exc)))
         except NarrativeError as exc:
             self.problems.append(problem(text.file, text.line, text.column, str(exc)))
+        except _NotAllowed as exc:
+            self.problems.append(problem(text.file, text.line, text.column, f"{exc} (allowed: {ALLOWED})"))
         except jinja2.TemplateError as exc:
             message = getattr(exc, "message", None) or str(exc)
-            self.problems.append(problem(text.file, text.line, text.column, f"cannot read a {{{{ }}}} figure: {message} (allowed: {{{{ name }}}} of a computed figure; `ka2docs names` lists them)"))
+            self.problems.append(problem(text.file, text.line, text.column, f"cannot read a {{{{ }}}} figure: {_first_line(message)} (allowed: {ALLOWED})"))
         except TypeError as exc:  # a figure called wrongly: indicator() with no number
             self.problems.append(problem(text.file, text.line, text.column, f"cannot work out a figure: {exc} (allowed: the figures as `ka2docs names` shows them)"))
+        except Exception as exc:  # noqa: BLE001 - a figure that cannot be shown this way, said where it was written
+            self.problems.append(problem(text.file, text.line, text.column, f"cannot fill in {{{{ }}}}: {type(exc).__name__}: {_first_line(exc)} (allowed: {ALLOWED})"))
+        else:
+            if len(filled) <= MAX_FILLED:
+                return filled
+            self.problems.append(problem(text.file, text.line, text.column, f"fills in to {len(filled):,} characters (allowed: at most {MAX_FILLED:,})"))
         return ""
 
     def unknown(self, exc: UnknownName) -> str:
@@ -290,6 +362,10 @@ class Filler:
         near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{near[0]}'?" if near else ""
         return f"{what}{hint} (allowed: {', '.join(shown) or 'none'})"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0][:200]
 
 
 _WORDS = [

@@ -1,11 +1,24 @@
-"""Read YAML keeping the line of every key, so a problem can be reported as FILE:LINE."""
+"""Read YAML keeping the line of every key, so a problem can be reported as FILE:LINE.
+
+Office users write these files by hand, so YAML 1.1's guesses are turned off: `1.10`
+stays '1.10' and `No` stays 'No' (text); only `true`/`false`, whole numbers without a
+leading zero and empty values are read as anything but text. A key written twice and
+an alias (`*name`, which can multiply a small file into gigabytes) are refused.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
 from ..errors import DataError, problem
 
@@ -22,17 +35,45 @@ class LineList(list):
     line: int
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Refused(yaml.MarkedYAMLError):
+    """A construct we do not read (alias, duplicate key), reported at its mark."""
+
+
+class _TextResolver(BaseResolver):
+    """YAML 1.2's core booleans and integers, and null; every other plain scalar is text."""
+
+
+_TextResolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_TextResolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:0|[-+]?[1-9][0-9]{0,17})$"), list("-+0123456789"))
+_TextResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class _Loader(Reader, Scanner, Parser, Composer, SafeConstructor, _TextResolver):
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        _TextResolver.__init__(self)
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(None, None, f"alias *{event.anchor} is not allowed (allowed: each value written out; no &anchors or *aliases)", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
     result = LineDict()
     result.lines = {}
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | bool | None):
+            raise _Refused(None, None, "a key must be a plain name (allowed: name: value)", key_node.start_mark)
+        if key in result:
+            raise _Refused(None, None, f"key '{key}' appears twice in this mapping, first at line {result.lines[key]} (allowed: each key once)", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result
@@ -46,13 +87,14 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 
 def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
-    # Dates stay text here: the schema decides what is a date and reports it by line.
+    # An explicit tag (!!float 1.5, !!timestamp ...) still gives the text: the schema decides what it is.
     return loader.construct_scalar(node)
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _string)
+_Loader.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+for _tag in ("timestamp", "float", "binary", "set", "omap", "pairs", "value", "merge"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _string)
 
 
 def read_yaml(path: Path, display: str) -> Any:
@@ -62,13 +104,18 @@ def read_yaml(path: Path, display: str) -> Any:
     text = read_text(path, display)
     try:
         return yaml.load(text, Loader=_Loader)
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise DataError([problem(display, mark.line + 1, f"column {mark.column + 1}", exc.problem)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 0
         column = f"column {mark.column + 1}" if mark else ""
         raise DataError([problem(display, line, column, f"YAML syntax error: {exc.problem} (allowed: valid YAML)")]) from None
     except yaml.YAMLError as exc:
-        raise DataError([problem(display, 0, "", f"YAML error: {exc} (allowed: valid YAML)")]) from None
+        raise DataError([problem(display, 0, "", f"YAML error: {str(exc).splitlines()[0]} (allowed: valid YAML)")]) from None
+    except RecursionError:  # thousands of nested [[[[...]]]]
+        raise DataError([problem(display, 0, "", "nested too deeply (allowed: the sections and lists the shipped files use)")]) from None
 
 
 def line_of(node: Any, key: Any = None) -> int:

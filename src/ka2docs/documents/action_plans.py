@@ -7,7 +7,6 @@ plan and the report that endorses it can never disagree.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from .. import model
@@ -26,7 +25,9 @@ WIDTHS = (4.0, 3.2, 3.2, 3.8, 2.8)
 
 def slug(name: str) -> str:
     """'Tonbridge and Malling' -> 'tonbridge-and-malling': the plan's file name."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    from ..data.names import file_stem  # load refuses two districts with one file name by the same rule
+
+    return file_stem(name)
 
 
 def districts(now: Position) -> list[model.District]:

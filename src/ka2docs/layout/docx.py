@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import TemplateError, problem
 from . import zipfile_
+from .intake import cleaned
 from .once import per_file
 from .xmltext import escape
 
@@ -37,9 +38,10 @@ def environment():
     """The sandbox tags render in; each template's XML is compiled once per process."""
     if not _ENVIRONMENT:
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
-        class Compiled(SandboxedEnvironment):
+        from .sandbox import LimitedSandbox
+
+        class Compiled(LimitedSandbox):
             # docxtpl compiles the whole document.xml (and each header, footer and
             # property) on every render; the source is the template's, so keep the result.
             def from_string(self, source, globals=None, template_class=None):
@@ -88,12 +90,14 @@ def preload() -> None:
 def open_template(path: Path):
     DocxTemplate = _import_docxtpl().DocxTemplate
 
+    body = per_file(_TEMPLATE_BYTES, path, cleaned)  # personal properties and paths gone, limits checked
     try:
-        tpl = DocxTemplate(io.BytesIO(per_file(_TEMPLATE_BYTES, path, Path.read_bytes)))
+        tpl = DocxTemplate(io.BytesIO(body))
         tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
         return tpl
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Word file raises many kinds
-        raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {exc} (allowed: a .docx file)")]) from None
+        reason = re.sub(r"file '<_io\.BytesIO object at 0x[0-9a-f]+>' ", "", str(exc))  # it was read from memory, after cleaning
+        raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {reason} (allowed: a .docx file)")]) from None
 
 
 def template_variables(path: Path) -> set[str]:
@@ -124,6 +128,8 @@ def render(context: dict, template: Path) -> bytes:
         raise TemplateError([problem(str(template), 0, "tag", f"syntax error: {exc.message} (allowed: jinja tags as in the shipped templates)")]) from None
     except jinja2.TemplateError as exc:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc} (allowed: jinja tags as in the shipped templates)")]) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ title + 1 }} in a tag
+        raise TemplateError([problem(str(template), 0, "tag", f"a tag cannot be filled in: {type(exc).__name__}: {exc} (allowed: jinja tags as in the shipped templates)")]) from None
     _set_properties(tpl.docx, context.get("properties", {}))  # get_docx() would reload the template
     return _save(tpl)
 
@@ -200,12 +206,17 @@ def _set_properties(document, properties: dict) -> None:
     """Title, author and dates from data: never the local user name, path or clock."""
     core = document.core_properties
     when = dt.datetime.fromisoformat(properties.get("date", "2000-01-01"))
-    core.title = properties.get("title", "")
-    core.author = core.last_modified_by = properties.get("author", "")
-    core.subject = properties.get("subject", "")
-    core.keywords = properties.get("keywords", "")
+
+    def text(key: str) -> str:  # Word keeps at most 255 characters; the data's limits keep names well under
+        value = properties.get(key, "")
+        return value if len(value) <= 255 else value[:254] + "\u2026"
+
+    core.title = text("title")
+    core.author = core.last_modified_by = text("author")
+    core.subject = text("subject")
+    core.keywords = text("keywords")
     core.comments = ""
-    core.category = properties.get("category", "")
+    core.category = text("category")
     core.language = "en-GB"
     core.created = core.modified = when
     core.last_printed = when

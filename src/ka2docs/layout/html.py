@@ -26,9 +26,10 @@ def preload() -> None:
 
 def environment():
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    from .sandbox import LimitedSandbox
+
+    env = LimitedSandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["rich"] = rich
     return env
 
@@ -59,15 +60,25 @@ def _compiled(source: str):
     return _COMPILED[source]
 
 
+MAX_TEMPLATE = 1_000_000  # the shipped page template is 6 kB
+
+
+def read_template(template: Path) -> str:
+    """The page template's text, refused when it is not a plain UTF-8 file of sensible size."""
+    try:
+        if not template.is_file() or template.stat().st_size > MAX_TEMPLATE:
+            raise TemplateError([problem(str(template), 0, "", f"is not a file under {MAX_TEMPLATE // 1000} kB (allowed: a UTF-8 text file like the shipped template)")])
+        return template.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError([problem(str(template), 0, "", f"cannot read HTML template: {exc} (allowed: a UTF-8 text file)")]) from None
+
+
 def render(context: dict, template: Path, chart_src: str = "") -> bytes:
     """The page: the template filled from `context`, its chart (if any) embedded, or
     referred to by `chart_src` (an e-mail's cid: for the picture it carries)."""
     import jinja2
 
-    try:
-        source = template.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError([problem(str(template), 0, "", f"cannot read HTML template: {exc} (allowed: a UTF-8 text file)")]) from None
+    source = read_template(template)
     values = {k: v for k, v in context.items() if k not in ("body", "properties", "submission", "submission_template")}
     if context.get("chart"):
         values["chart_src"] = chart_src or chart_uri(context["chart"])
@@ -79,4 +90,6 @@ def render(context: dict, template: Path, chart_src: str = "") -> bytes:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc.message} (allowed: {', '.join(sorted(values))})")]) from None
     except jinja2.TemplateError as exc:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc} (allowed: jinja tags as in the shipped template)")]) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ title + 1 }} in a tag
+        raise TemplateError([problem(str(template), 0, "tag", f"a tag cannot be filled in: {type(exc).__name__}: {exc} (allowed: jinja tags as in the shipped template)")]) from None
     return text.encode("utf-8")

@@ -25,12 +25,17 @@ INPUT_FIELDS = ("Date returned",)
 
 def monitoring_return(context: dict, template: Path) -> bytes:
     """One officer's return for one period, from the template's Return and Instructions sheets."""
+    import io
+
     from openpyxl import load_workbook
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from .intake import cleaned
+
+    source = io.BytesIO(cleaned(template))  # personal properties and paths gone, limits checked (layout/intake.py)
     try:
-        book = load_workbook(template)
+        book = load_workbook(source)
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Excel file raises many kinds
         raise TemplateError([problem(str(template), 0, "", f"cannot open Excel template: {exc} (allowed: an .xlsx file)")]) from None
     if SHEET not in book.sheetnames or INSTRUCTIONS not in book.sheetnames:

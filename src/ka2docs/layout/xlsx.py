@@ -6,30 +6,28 @@ XML directly).
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 from ..errors import DataError, TemplateError, problem
 
-MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a data workbook is kilobytes; a zip bomb is gigabytes
-MAX_RATIO = 200
-MAX_MEMBERS = 500
+# A data table is a few hundred rows of a dozen columns; these leave room for the largest area.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_CELLS = 1_000_000
 
 
 def _check_archive(path: Path, display: str) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise DataError([problem(display, 0, "", "is not a valid .xlsx workbook (allowed: an Excel workbook saved as .xlsx, or a CSV file)")]) from None
-    total = sum(m.file_size for m in members)
-    packed = max(1, sum(m.compress_size for m in members))
-    if len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED or (total > 1_000_000 and total / packed > MAX_RATIO):
-        raise DataError([problem(display, 0, "", f"workbook unpacks to {total / 1e6:.0f} MB in {len(members)} parts (allowed: a plain data workbook under {MAX_UNCOMPRESSED // 1_000_000} MB)")])
+    from .archive import check_archive
+
+    check_archive(path, display, DataError, ".xlsx workbook")
 
 
 def read_first_sheet(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The first sheet as text cells, keeping each row's number as its line."""
+    """The first sheet as text cells, keeping each row's number as its line.
+
+    A sheet's size is checked before its cells are read: a 5 kB workbook with one cell at
+    XFD1048576 would otherwise be read as 17 billion empty cells.
+    """
     import openpyxl
     import openpyxl.xml
 
@@ -39,19 +37,52 @@ def read_first_sheet(path: Path, display: str) -> tuple[list[str], list[tuple[in
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            header: list[str] = []
-            records: list[tuple[int, list[str]]] = []
-            for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-                cells = [_as_text(v) for v in row]
-                if not header:
-                    header = cells
-                else:
-                    records.append((number, cells))
-            return header, records
+            return _read_sheet(book, display)
         finally:
             book.close()
+    except DataError:
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged or hostile file
         raise DataError([problem(display, 0, "", f"cannot read workbook: {_reason(exc)} (allowed: an Excel workbook saved as .xlsx, without DTDs or entities)")]) from None
+
+
+def _read_sheet(book, display: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    if not book.worksheets:
+        raise DataError([problem(display, 0, "", "the workbook has no worksheet (allowed: the table on the first sheet)")])
+    sheet = book.worksheets[0]
+    if sheet.sheet_state != "visible":  # what the user sees first is not what we would read
+        raise DataError([problem(display, 0, "", f"the first sheet '{sheet.title}' is hidden (allowed: the table on the first sheet, visible; unhide it or move it after the table's sheet)")])
+    rows, columns = sheet.max_row, sheet.max_column  # from the sheet's own <dimension>, when it has one
+    if (rows or 0) > MAX_ROWS or (columns or 0) > MAX_COLUMNS:
+        raise _too_big(display, f"its used range is {sheet.calculate_dimension()}")
+    header: list[str] = []
+    records: list[tuple[int, list[str]]] = []
+    cells = 0
+    # The stated dimension can be wrong (or absent), and openpyxl would silently drop cells
+    # outside it: read every row as written, refusing at the first cell past the limits
+    # (an empty row costs next to nothing; a row is as wide as its last cell).
+    sheet.reset_dimensions()
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if row.count(None) == len(row):
+            continue
+        end = len(row)
+        while row[end - 1] is None:  # Excel pads rows to the sheet's width
+            end -= 1
+        if number > MAX_ROWS or end > MAX_COLUMNS:
+            raise _too_big(display, f"it has a cell in row {number}, column {end}")
+        cells += end
+        if cells > MAX_CELLS:
+            raise _too_big(display, f"it has more than {MAX_CELLS:,} cells")
+        texts = [_as_text(v) for v in row[:end]]
+        if number == 1:
+            header = texts
+        else:
+            records.append((number, texts))
+    return header, records
+
+
+def _too_big(display: str, what: str) -> DataError:
+    return DataError([problem(display, 0, "", f"the first sheet is too large: {what} (allowed: at most {MAX_ROWS:,} rows, {MAX_COLUMNS} columns and {MAX_CELLS:,} cells; delete the empty rows and columns past the table)")])
 
 
 def read_cells(path: Path, display: str, sheet: str, max_rows: int, max_columns: int) -> dict[tuple[int, int], object]:

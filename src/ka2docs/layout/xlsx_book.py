@@ -255,12 +255,16 @@ class Sheet:
 
 
 def _parse(path: Path) -> _Parts:
+    import io
     import zipfile
 
     from lxml import etree
 
+    from .intake import cleaned
+
+    body = cleaned(path)  # personal properties and paths gone, limits checked (layout/intake.py)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
             members = tuple((info.filename, archive.read(info.filename)) for info in archive.infolist())
         parts = dict(members)
         book = etree.fromstring(parts["xl/workbook.xml"])
