@@ -74,7 +74,7 @@ def main(
 @app.command()
 def validate(data: DataOpt = Path("data"), as_at: AsAtOpt = None, strict: StrictOpt = False) -> None:
     """Check every data file and report narrative; list every problem as FILE:LINE: COLUMN: what is wrong (what is allowed)."""
-    from .documents.narrative_tables import check_reports
+    from .documents.reports import check_reports
     from .validate import check
 
     day = _date(as_at)

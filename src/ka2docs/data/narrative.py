@@ -8,12 +8,12 @@ an error naming the file and line, never a silently empty field.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, Problem, problem
+from .narrative_parts import Block, Section, Text, UnknownName, sandbox
 from .schema import REPORT
 from .values import parse_date
 from .yamlfile import LineDict, LineList, line_of, read_yaml
@@ -29,31 +29,6 @@ BLOCK_KEYS = {"text", "table", "bullets", "numbered", "subheading"}
 TABLE_OPTIONS = ("caption", "since", "partner", "indicator", "district")
 CLASSIFICATIONS = ("part1", "part2")
 NUMBERING = ("headings", "paragraphs")
-
-
-@dataclass
-class Text:
-    """A piece of narrative text and where it was written, rendered later with figures."""
-
-    source: str
-    file: str
-    line: int
-    column: str
-
-
-@dataclass
-class Block:
-    kind: str  # text | table | bullets | numbered | subheading
-    texts: list[Text] = field(default_factory=list)
-    table: str = ""
-    caption: Text | None = None  # a table's caption, which may use figures too
-    options: dict = field(default_factory=dict)  # a table's options: since, partner, indicator, district
-
-
-@dataclass
-class Section:
-    heading: Text
-    blocks: list[Block]
 
 
 @dataclass
@@ -226,35 +201,6 @@ def _sections(node, display: str, problems: list[Problem]) -> list[Section]:
 # --- filling in figures -----------------------------------------------------------
 
 
-class UnknownName(Exception):
-    """A name, key or attribute a narrative asked for that the figures do not have."""
-
-    def __init__(self, owner, name):
-        super().__init__(name)
-        self.owner, self.name = owner, name
-
-
-@functools.cache
-def sandbox():
-    """One sandbox for every Filler: it holds rules, not figures, and each costs a millisecond to set up."""
-    from jinja2 import StrictUndefined, Undefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    def fail(self, *args, **kwargs):
-        # Raised as our own error, so the message names what exists rather than the engine's wording.
-        raise UnknownName(self._undefined_obj, self._undefined_name)
-
-    # Every operation StrictUndefined fails on (str, iteration, comparison...) is bound to the base's method by name.
-    failing = {name for cls in (Undefined, StrictUndefined) for name, value in vars(cls).items() if value is Undefined._fail_with_undefined_error}
-    Unknown = type("Unknown", (StrictUndefined,), {"__slots__": (), **dict.fromkeys(failing, fail)})
-    env = SandboxedEnvironment(undefined=Unknown, autoescape=False, keep_trailing_newline=False)
-    env.filters["words"] = words
-    return env
-
-
-_sandbox = sandbox
-
-
 class NarrativeError(Exception):
     """A figure that cannot be given as asked (indicator(999)): the message is the user's."""
 
@@ -366,14 +312,3 @@ class Filler:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [""])[0][:200]
-
-
-_WORDS = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-]
-
-
-def words(number) -> str:
-    """{{ themes | words }}: 'eight', as reports write small numbers; larger ones stay digits."""
-    return _WORDS[number] if isinstance(number, int) and 0 <= number < len(_WORDS) else str(number)

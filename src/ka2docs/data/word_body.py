@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import Problem, problem
-from .narrative import Block, Section, Text, sandbox
+from .narrative_parts import Block, Section, Text, sandbox
 
 MAX_FILE = 10 * 1024 * 1024  # a long report with pictures is a few MB
 MAX_PART = 20 * 1024 * 1024  # document.xml inflated; a zip bomb stops here

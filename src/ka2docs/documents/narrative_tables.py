@@ -22,6 +22,7 @@ from ..errors import DataError, problem
 from ..history import Position
 from . import context
 from .context import ILLUSTRATIVE_NOTE, long_date, short_date
+from .table_cells import by_indicator, fitted_widths, measures  # the submission appendix's own cells and widths
 
 
 @dataclass
@@ -94,9 +95,8 @@ def change_table(request: Request, since: dt.date, old_heading: str) -> list[dic
     blocks = []
     if any(r["illustrative"] for g in groups for r in g["rows"]):
         blocks.append({"kind": "paragraph", "text": ILLUSTRATIVE_NOTE, "style": "Caption", "keep_with_next": True})
-    from .reports import _widths  # the submission appendix's widths: the fewest lines over the whole table
 
-    widths = _widths(columns, [r for r in rows if r[1]], request.width)
+    widths = fitted_widths(columns, [r for r in rows if r[1]], request.width)
     blocks.append({"kind": "table", "columns": columns, "rows": rows, "widths": widths, "emphasis_rows": headings})
     return blocks
 
@@ -213,7 +213,6 @@ def _and(names: list[str]) -> str:
 
 def extra_figures(now: Position, report: Report) -> dict:
     """indicator(N), the refresh figures and the previous report's date, for a report's narrative."""
-    from .reports import _by_indicator, _measures  # the submission appendix's own cells
 
     part2 = report.classification == "part2"
     rows: dict[int, list[dict]] = {}
@@ -224,11 +223,11 @@ def extra_figures(now: Position, report: Report) -> dict:
             raise NarrativeError(found)
         if not rows:
             ctx = context.submission(now, part2=part2)
-            rows.update({lines[0]["ni"]: lines for group in ctx["groups"] for lines in _by_indicator(group["rows"])})
+            rows.update({lines[0]["ni"]: lines for group in ctx["groups"] for lines in by_indicator(group["rows"])})
         lines = rows[found.ni]
 
         def cell(value) -> str:
-            return _measures(lines, value).replace("\n", "; ")
+            return measures(lines, value).replace("\n", "; ")
 
         years = now.agreement.years
         names = [s.partner for s in found.signups]
@@ -295,15 +294,3 @@ class _Call:
 
     def __str__(self) -> str:
         raise NarrativeError(f"{self._usage.split('(')[0]} needs its arguments (allowed: {self._usage})")
-
-
-def check_reports(data) -> None:
-    """Every narrative filled and laid out as a build would, each as at its own date, without
-    rendering: `validate` then reports an unknown name or table before any build."""
-    from .reports import _context
-
-    problems: list = []
-    for report in data.reports:
-        _context(report, data, problems)
-    if problems:
-        raise DataError(problems)

@@ -22,6 +22,7 @@ from ..model import DataSet
 from . import context, narrative_tables
 from .context import ILLUSTRATIVE_NOTE, long_date
 from .document import Document
+from .table_cells import by_indicator, fitted_widths, measures
 
 KIND = "committee-report"
 FOLDER = "reports"
@@ -244,7 +245,7 @@ class _Layout:
             blocks.append({"kind": "paragraph", "text": ctx["illustrative_note"], "style": "Caption"})
         full_rows: list[list[str]] = []
         for (code, _), group in zip(self.now.groups(), ctx["groups"]):
-            indicators = _by_indicator(group["rows"])
+            indicators = by_indicator(group["rows"])
             # A set's `note` (agreement.yaml) is said once, under its heading, in place of the
             # same commentary on each of its rows; other commentary stays on its row.
             is_set = any(code is s for s in self.now.agreement.sets)  # the negotiated set comes by theme
@@ -265,9 +266,9 @@ class _Layout:
                 commentary = "" if shared and first["commentary"].startswith(shared) else first["commentary"]
                 rows.append([
                     first["indicator"],
-                    _measures(lines, lambda r: r["baseline"]),
-                    *[_measures(lines, lambda r, n=n: _starred(r["targets"][n], r["target_stars"][n])) for n in range(len(years))],
-                    _measures(lines, lambda r: _starred(r["period"], r["period_star"])),
+                    measures(lines, lambda r: r["baseline"]),
+                    *[measures(lines, lambda r, n=n: _starred(r["targets"][n], r["target_stars"][n])) for n in range(len(years))],
+                    measures(lines, lambda r: _starred(r["period"], r["period_star"])),
                     first["partners"],
                     "\n".join(t for t in (status, commentary) if t),
                 ])
@@ -276,7 +277,7 @@ class _Layout:
             blocks.append({"kind": "table", "columns": columns, "rows": rows, "split_rows": True})
         # One set of widths for every full table of the appendix, shared out by how much each column holds;
         # the indicator's title never narrower than a third of its length a line (no title on twelve lines).
-        widths = _widths(columns, full_rows, width, firsts={0: 4.4})
+        widths = fitted_widths(columns, full_rows, width, firsts={0: 4.4})
         compact = [width - 8.0, 8.0]
         for block in blocks:
             if block["kind"] == "table":
@@ -313,15 +314,6 @@ class _Layout:
         return blocks
 
 
-def _by_indicator(rows: list[dict]) -> list[list[dict]]:
-    """The submission's rows (one per measure) gathered per indicator."""
-    grouped: list[list[dict]] = []
-    for row in rows:
-        if grouped and grouped[-1][0]["ni"] == row["ni"]:
-            grouped[-1].append(row)
-        else:
-            grouped.append([row])
-    return grouped
 
 
 def _shared(indicators: list[list[dict]]) -> bool:
@@ -337,52 +329,11 @@ def _starred(value: str, star: str) -> str:
     return f"{value} {star}" if value and star else value
 
 
-def _measures(lines: list[dict], value) -> str:
-    """One cell for all of an indicator's measures: 'Male: 656' on a line each."""
-    parts = []
-    for line in lines:
-        text = value(line)
-        if text:
-            parts.append(f"{line['measure']}: {text}" if line["measure"] else text)
-    return "\n".join(parts)
-
-
-def _widths(columns: list[str], rows: list[list[str]], total: float, narrowest: float = 2.4, step: float = 0.1, firsts: dict | None = None) -> list[float]:
-    """Column widths in cm that keep the table's rows short, none narrower than `narrowest`.
-
-    Rows may not split across pages, so a tall row wastes the rest of a page. Starting
-    from the narrowest widths, each step of width goes to the column where it saves the
-    most lines over the whole table (a line holds about 5.5 characters a cm at 9 pt,
-    less the end of a line a word did not fit);
-    ties go to the column with the most lines of its own.
-    """
-    cells = [[[len(part) for part in str(c).split("\n")] for c in row] for row in [columns, *rows]]  # each cell's line lengths
-
-    def lines(lengths: list[int], width: float) -> float:  # smooth, so that every step of width counts
-        per_line = max(1.0, (width - 0.25) * 5.5 - 2.5)  # cell padding; words wrap before the edge
-        return sum(max(1.0, length / per_line) for length in lengths)
-
-    widths = [max(narrowest, (firsts or {}).get(n, 0)) for n in range(len(columns))]  # firsts: a column's own least width
-    counts = [[lines(row[n], widths[n]) for row in cells] for n in range(len(columns))]  # counts[column][row]
-    # wider[column][row]: the lines one step wider; only the column that widened needs them again.
-    wider = [[lines(row[n], widths[n] + step) for row in cells] for n in range(len(columns))]
-    for _ in range(max(0, round((total - sum(widths)) / step))):
-        # A wider column lowers only the rows whose tallest cell it holds (the first, on a tie), at most to their next tallest.
-        tallest, lowered = [], [[] for _ in columns]
-        for r, row in enumerate(zip(*counts)):
-            top = max(row)
-            at = row.index(top)
-            tallest.append(top)
-            lowered[at].append((r, max(row[:at] + row[at + 1:])))
-        best, best_key = 0, None
-        for n in range(len(columns)):
-            heights = tallest.copy()
-            for r, next_tallest in lowered[n]:
-                heights[r] = max(wider[n][r], next_tallest)
-            key = (round(sum(heights), 6), round(sum(wider[n]) - sum(counts[n]), 6), n)
-            if best_key is None or key < best_key:
-                best, best_key = n, key
-        widths[best] += step
-        counts[best] = wider[best]
-        wider[best] = [lines(row[best], widths[best] + step) for row in cells]
-    return [round(w, 2) for w in widths]
+def check_reports(data) -> None:
+    """Every narrative filled and laid out as a build would, each as at its own date, without
+    rendering: `validate` then reports an unknown name or table before any build."""
+    problems: list = []
+    for report in data.reports:
+        _context(report, data, problems)
+    if problems:
+        raise DataError(problems)
