@@ -297,7 +297,7 @@ CASES = [
     ("value-with-a-line-separator", append("signups.csv", "2008-05-01,191,Kent\u2028Police,statutory,,,seed-003\n"), "signups.csv", "unknown partner 'Kent\\u2028Police'"),
     ("table-named-in-capitals", rename("events.csv", "Events.CSV"), "Events.CSV", "is named with other capitals"),
     ("table-saved-as-xls", rename("events.csv", "events.xls"), "events.xls", "is not a format read here"),
-    ("agreement-heading-empty", replace("agreement.yaml", "    heading: LEARNING FOR EVERYONE", "    heading:"), "agreement.yaml:106", "themes.heading: is empty (allowed: text)"),
+    ("agreement-heading-empty", replace("agreement.yaml", "    heading: LEARNING FOR EVERYONE", "    heading:"), "agreement.yaml:119", "themes.heading: is empty (allowed: text)"),
     ("agreement-name-a-list", replace("agreement.yaml", "  name: Kent Agreement 2", "  name: [Kent, Agreement]"), "agreement.yaml:4", "agreement.name: is not a single value"),
     ("role-signed-maybe", replace("agreement.yaml", "    label: Withdrawn\n    signed: false", "    label: Withdrawn\n    signed: maybe"), "agreement.yaml", "roles.signed: 'maybe' is not true or false"),
     ("reward-grant-not-a-mapping", replace("agreement.yaml", "reward_grant:\n  national_pot: 340000000", "reward_grant: 5\nx:\n  national_pot: 340000000"), "agreement.yaml", "reward_grant: must be a mapping"),

@@ -59,7 +59,7 @@ def test_an_unexpected_error_in_one_area_does_not_stop_the_others(areas, tmp_pat
     monkeypatch.setattr(national, "build", build)
     results = national.build_all(areas, tmp_path / "out", TEMPLATES, dt.date.fromisoformat(AS_AT), jobs=1)
     by_area = {r.area: r for r in results}
-    assert by_area["delta"].ok and by_area["delta"].documents > 10
+    assert by_area["delta"].ok and by_area["delta"].documents >= 4  # the submission, the matrix and two reports as at 1 May
     assert not by_area["alpha"].ok and "unexpected error: RuntimeError: a bug met in one area" in by_area["alpha"].problems[0]
     assert not by_area["bravo-bad"].ok and not by_area["charlie-typo"].ok
 

@@ -24,3 +24,6 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None]:
 def shown(text: str, most: int = 60) -> str:
     """A value quoted in a message, cut short: a 5,000-digit cell should not fill the screen."""
     return text if len(text) <= most else text[:most] + "..."
+
+
+MAX_DIGITS = 9  # an NI number is at most 3 digits, an order or bulletin number a few
