@@ -14,7 +14,7 @@ from ..errors import DataError, Problem, problem
 from .names import MAX_NAME
 from .schema import AGREEMENT_KEYS, AGREEMENT_SECTIONS, CONTACT_KEYS, FACT_KEYS, REFRESH_KEYS, REQUIRED_FACTS, REWARD_KEYS, VOCABULARIES, WORDING_KEYS
 from .values import MAX_DIGITS, parse_date, shown
-from .yamlfile import LineDict, LineList, line_of, read_yaml
+from .yamlfile import LineDict, LineList, line_of, read_yaml, unknown_keys
 
 
 def load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement | None:
@@ -34,12 +34,12 @@ def load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement |
         problems.append(problem(display, 1, "", "expected a mapping of sections (allowed: " + ", ".join(sorted(AGREEMENT_KEYS)) + ")"))
         return None
     before = len(problems)
-    _unknown_keys(doc, AGREEMENT_KEYS, display, "", problems)
+    unknown_keys(doc, AGREEMENT_KEYS, display, "", problems)
     facts = doc.get("agreement")
     if not isinstance(facts, LineDict):
         problems.append(problem(display, line_of(doc, "agreement"), "agreement", "section is missing or not a mapping (allowed: name, area, years, ...)"))
         return None
-    _unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
+    unknown_keys(facts, FACT_KEYS, display, "agreement", problems)
     _text_values(facts, FACTS_NOT_TEXT, display, "agreement", problems)
     for key, value in facts.items():  # names go into every title and document property
         if isinstance(value, str) and len(value) > MAX_NAME:
@@ -77,7 +77,7 @@ def load_agreement(data_dir: Path, problems: list[Problem]) -> model.Agreement |
     if not isinstance(reward, LineDict):
         problems.append(problem(display, line_of(doc, "reward_grant"), "reward_grant", "must be a mapping (allowed: " + ", ".join(sorted(REWARD_KEYS)) + ")"))
     else:
-        _unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
+        unknown_keys(reward, REWARD_KEYS, display, "reward_grant", problems)
         _text_values(reward, {"estimate_range"}, display, "reward_grant", problems)
         for key in sorted(REWARD_NUMBERS & set(reward)):
             try:
@@ -107,7 +107,7 @@ def _contact(doc: LineDict, display: str, problems: list[Problem]) -> dict:
     if not isinstance(node, LineDict):
         problems.append(problem(display, line_of(doc, "contact"), "contact", f"must be a mapping (allowed: {allowed})"))
         return {}
-    _unknown_keys(node, CONTACT_KEYS, display, "contact", problems)
+    unknown_keys(node, CONTACT_KEYS, display, "contact", problems)
     out = {k: str(v).strip() for k, v in node.items() if k in CONTACT_KEYS and v is not None}
     for key in ("email", "distribution_address"):
         if key in out and not EMAIL.fullmatch(out[key]):
@@ -125,7 +125,7 @@ def _refresh(facts: LineDict, display: str, problems: list[Problem]) -> dict:
         problems.append(problem(display, line_of(facts, "refresh"), "agreement.refresh", f"must be a mapping (allowed: {allowed})"))
         return {}
     before = len(problems)
-    _unknown_keys(node, REFRESH_KEYS, display, "agreement.refresh", problems)
+    unknown_keys(node, REFRESH_KEYS, display, "agreement.refresh", problems)
     out = {"label": str(node.get("label") or ""), "source": str(node.get("source") or "")}
     for key in ("submitted", "date"):
         if key not in node:
@@ -154,7 +154,7 @@ def _codes(doc: LineDict, key: str, display: str, problems: list[Problem]) -> li
         if not isinstance(item, LineDict):
             problems.append(problem(display, line, key, "entry is not a mapping (allowed: code, label, ...)"))
             continue
-        _unknown_keys(item, set(VOCABULARIES[key]), display, key, problems)
+        unknown_keys(item, set(VOCABULARIES[key]), display, key, problems)
         code, label = item.get("code"), item.get("label") or item.get("name")
         if not code or not label:
             problems.append(problem(display, line, key, "entry needs a code and a label (allowed: code: ..., label: ...)"))
@@ -189,7 +189,7 @@ def _wording(item: LineDict, name: str, display: str, problems: list[Problem]) -
         if not isinstance(entry, LineDict) or "from" not in entry or not ({"label", "short"} & set(entry)):
             problems.append(problem(display, line, name, f"entry needs from and a label or short (allowed: {allowed})"))
             continue
-        _unknown_keys(entry, WORDING_KEYS, display, name, problems)
+        unknown_keys(entry, WORDING_KEYS, display, name, problems)
         day, error = parse_date(str(entry["from"]))
         if error:
             problems.append(problem(display, line_of(entry, "from"), f"{name}.from", error))
@@ -223,10 +223,3 @@ def _text_values(node: LineDict, not_text: set[str], display: str, prefix: str, 
         elif not isinstance(value, str):
             node[key] = str(value).lower() if isinstance(value, bool) else str(value)
     return len(problems) == before
-
-
-def _unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:
-    for key in node:
-        if key not in allowed:
-            name = f"{prefix}.{key}" if prefix else str(key)
-            problems.append(problem(display, line_of(node, key), name, "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")"))

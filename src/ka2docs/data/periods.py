@@ -11,7 +11,7 @@ from itertools import pairwise
 from ..errors import Problem, problem
 from ..model import Period
 from .values import parse_date
-from .yamlfile import LineDict, LineList, line_of
+from .yamlfile import LineDict, LineList, line_of, unknown_keys
 
 KEYS = {"report_to", "also_to", "source", "rag", "data_quality", "periods"}
 PERIOD_KEYS = {"end", "label", "year", "deadline", "returns_source"}
@@ -31,11 +31,11 @@ def read_monitoring(doc: LineDict, display: str, years: list[str], problems: lis
     if not isinstance(node, LineDict):
         problems.append(problem(display, line_of(doc, "monitoring"), "monitoring", "must be a mapping (allowed: report_to, source, rag, data_quality, periods)"))
         return {}
-    _unknown(node, KEYS, display, "monitoring", problems)
+    unknown_keys(node, KEYS, display, "monitoring", problems)
     rag = dict(DEFAULT_RAG)
     rules = node.get("rag") or LineDict()
     if isinstance(rules, LineDict):
-        _unknown(rules, RAG_KEYS, display, "monitoring.rag", problems)
+        unknown_keys(rules, RAG_KEYS, display, "monitoring.rag", problems)
         for key in ("green", "amber", "red"):
             rag[key] = str(rules.get(key) or rag[key])
         if "amber_tolerance" in rules:
@@ -72,7 +72,7 @@ def _periods(node: LineDict, display: str, years: list[str], problems: list[Prob
             problems.append(problem(display, line, "monitoring.periods", f"entry is not a mapping (allowed: {allowed})"))
             continue
         before = len(problems)
-        _unknown(item, PERIOD_KEYS, display, "monitoring.periods", problems)
+        unknown_keys(item, PERIOD_KEYS, display, "monitoring.periods", problems)
         dates = {}
         for key in ("end", "deadline"):
             if key not in item:
@@ -95,9 +95,3 @@ def _periods(node: LineDict, display: str, years: list[str], problems: list[Prob
         if earlier.end == later.end:
             problems.append(problem(display, items.line, "monitoring.periods.end", f"{later.end} is listed twice (allowed: each period once)"))
     return periods
-
-
-def _unknown(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list[Problem]) -> None:
-    for key in node:
-        if key not in allowed:
-            problems.append(problem(display, line_of(node, key), f"{prefix}.{key}", "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")"))

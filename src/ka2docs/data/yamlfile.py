@@ -125,3 +125,11 @@ def line_of(node: Any, key: Any = None) -> int:
     if isinstance(node, LineList) and isinstance(key, int) and key < len(node.lines):
         return node.lines[key]
     return getattr(node, "line", 0)
+
+
+def unknown_keys(node: LineDict, allowed: set[str], display: str, prefix: str, problems: list) -> None:
+    """Each key of a mapping not in `allowed`, as a problem at its line."""
+    for key in node:
+        if key not in allowed:
+            name = f"{prefix}.{key}" if prefix else str(key)
+            problems.append(problem(display, line_of(node, key), name, "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")"))
