@@ -167,18 +167,19 @@ class Sheet:
             raise TemplateError([problem(str(self.book.path), row, f"{self.title}!{letter(column)}{row}", f"unknown field {{{{ {name} }}}} (allowed: {', '.join(sorted(values))})")])
         return values[name]
 
-    def write(self, n: int, sample: int, cells: list[tuple[int, str | None, object]], fit: bool = False, attributes: bool = True) -> None:
+    def write(self, n: int, sample: int, cells: list[tuple[int, str | None, object]], fit: bool = False, attributes: bool = True, literal: bool = False) -> None:
         """Row n: (column, style, value) cells, with the sample row's attributes (its height);
-        `fit`: taller when its text wraps (Excel and LibreOffice do not re-measure on opening)."""
+        `fit`: taller when its text wraps (Excel and LibreOffice do not re-measure on opening);
+        `literal`: text stays text even where it reads as a number (see cell_xml)."""
         element = self.rows.get(sample)
         kept = {k: v for k, v in element.attrib.items() if k not in ("r", "spans") and "}" not in k} if attributes and element is not None else {}
         lines, parts = 1, []
         for column, style, value in cells:
             if style is None and value is None:
                 continue
-            parts.append(cell_xml(f"{letter(column)}{n}", style, value, self.book.styles))
+            parts.append(cell_xml(f"{letter(column)}{n}", style, value, self.book.styles, literal))
             self.max_column = max(self.max_column, column)
-            if fit and isinstance(value, str) and value and not (NUMBER.match(value) and len(value) < 15):
+            if fit and isinstance(value, str) and value and (literal or not (NUMBER.match(value) and len(value) < 15)):
                 per_line = max(1, int(self.widths.get(column, DEFAULT_WIDTH) * 1.1))
                 lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
         if lines > 1:  # never lower than the sample row was made

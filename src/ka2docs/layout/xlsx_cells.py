@@ -27,15 +27,18 @@ FIRST_CUSTOM_FORMAT = 164
 FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color", "name", "family", "charset", "scheme")
 
 
-def cell_xml(ref: str, style: str | None, value, styles: Styles) -> str:
-    """Numbers stay numbers, shown as written; every other text stays text, even '=SUM(...)' or '+1356'."""
+def cell_xml(ref: str, style: str | None, value, styles: Styles, literal: bool = False) -> str:
+    """Numbers stay numbers, shown as written; every other text stays text, even '=SUM(...)' or '+1356'.
+
+    literal: text stays text even where it reads as a number (a return's cells are read
+    back and compared as written: '13.50' must not come back as 13.5)."""
     style_attr = f' s="{style}"' if style is not None else ""
     if isinstance(value, float) and not math.isfinite(value):
         value = str(value)  # a spreadsheet has no number for these
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"{style_attr}><v>{value!r}</v></c>'
     text = "" if value is None else str(value)
-    shape = NUMBER.match(text) if len(text) < 15 else None
+    shape = NUMBER.match(text) if len(text) < 15 and not literal else None
     if shape and not (text.startswith("-") and float(text) == 0):  # no number shows '-0' with its minus
         number = float(text) if "." in text else int(text)
         plain = "." not in text and text[0] not in "0-" and len(text) <= GENERAL_DIGITS  # most numbers: General shows them as written
@@ -103,6 +106,23 @@ class Styles:
         """The style with the sample cell's fill and font, keeping its own borders and alignment."""
         source = self._format(sample or "0")
         return self._variant(("highlighted", style or "0", sample), style or "0", {"fillId": source.get("fillId", "0"), "fontId": source.get("fontId", "0"), "applyFill": "1", "applyFont": "1"})
+
+    def unlocked(self, style: str | None) -> str:
+        """The style with its cells left unlocked: the cells a protected sheet lets people type in."""
+        from lxml import etree
+
+        key = ("unlocked", style or "0")
+        if key not in self._added:
+            variant = self._format(self._variant(key, style or "0", {"applyProtection": "1"}))
+            for old in variant.findall(f"{{{MAIN}}}protection"):
+                variant.remove(old)
+            protection = etree.Element(f"{{{MAIN}}}protection", locked="0")
+            alignment = variant.find(f"{{{MAIN}}}alignment")  # CT_Xf: alignment, then protection
+            if alignment is not None:
+                alignment.addnext(protection)
+            else:
+                variant.insert(0, protection)
+        return self._added[key]
 
     def number_format(self, style: str | None, code: str) -> str:
         """The style showing its number in the format `code` ('0.00', '000')."""
