@@ -1,6 +1,6 @@
 """The speed benchmarks: every figure a ratio of two timings taken in the same run.
 
-    python benchmarks/run.py [--areas 150] [--staggered-areas 10] [--pdf-documents 50] [--quick]
+    python benchmarks/run.py [--areas 150] [--staggered-areas 10] [--pdf-documents 50] [--quick] [--only pdf]
 
 Absolute times on a shared machine are noisy, so each row divides one timing by a
 reference measured minutes apart on the same machine. Prints a Markdown table and writes
@@ -330,6 +330,65 @@ def pdf_rows(work: Path, sources: list[Path], count: int, cores: int) -> list[Ro
     )]
 
 
+def pdf_build_rows(work: Path, as_at: str, rounds: int) -> list[Row]:
+    """What `build --pdf` adds to a build, against one plain soffice batch call over the same
+    Word files: with the PDF server (started by a first build, reused by the timed ones),
+    and without it (each build starts its own LibreOffice). Rounds interleave the four
+    timings so a noisy machine slows each alike; medians."""
+    label = "PDF for a build: (`build --pdf` − `build`) / one plain `soffice --convert-to pdf` batch call over the same Word files"
+    from ka2docs.layout import pdf
+
+    soffice = pdf.find_soffice()
+    if not soffice or not pdf.uno_python():
+        return [Row(label, "not measured: LibreOffice or a Python with UNO (python3-uno) is not installed", "<= 0.3x", None)]
+    env = {**os.environ, "KA2DOCS_RUNTIME_DIR": str(work / "pdf-runtime")}  # a server of our own, never the user's
+    base = [*KA2DOCS, "build", "--data", str(DATA), "--as-at", as_at]
+
+    def timed(name: str, *extra: str, environment: dict = env) -> tuple[float, str]:
+        out = work / f"pdf-build-{name}"
+        shutil.rmtree(out, ignore_errors=True)
+        start = time.perf_counter()
+        done = subprocess.run([*base, "--out", str(out), *extra], cwd=ROOT, capture_output=True, text=True, env=environment, check=False)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark step failed: build {' '.join(extra)}\n{done.stdout}\n{done.stderr}")
+        return seconds, next((line for line in done.stdout.splitlines() if line.startswith("PDF:")), "")
+
+    words = work / "pdf-words"
+    try:
+        timed("first", "--pdf")  # starts the server; later builds reuse it
+        words.mkdir()
+        for n, path in enumerate(sorted((work / "pdf-build-first").rglob("*.docx"))):
+            shutil.copyfile(path, words / f"{n:03d}-{path.name}")
+        profile = (work / "pdf-profile").as_uri()
+        plain = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work / "pdf-plain"), *map(str, sorted(words.glob("*.docx")))]
+        run(plain)  # once to make its profile: the timed calls start as a user's soffice does
+        times: dict[str, list[float]] = {"build": [], "server": [], "cold": [], "soffice": []}
+        said = {}
+        for _ in range(rounds):
+            times["build"].append(timed("plain")[0])
+            seconds, said["server"] = timed("server", "--pdf")
+            times["server"].append(seconds)
+            seconds, said["cold"] = timed("cold", "--pdf", "--no-pdf-server")
+            times["cold"].append(seconds)
+            times["soffice"].append(run(plain)[0])
+    finally:
+        subprocess.run([*KA2DOCS, "pdf-server", "stop"], cwd=ROOT, capture_output=True, env=env, check=False)
+    build, server, cold, batch = (statistics.median(times[k]) for k in ("build", "server", "cold", "soffice"))
+    count = len(list(words.glob("*.docx")))
+    rows = []
+    for name, total, goal in (("with the PDF server running", server, True), ("without a server (each build starts LibreOffice)", cold, False)):
+        added = total - build
+        ratio = added / batch
+        rows.append(Row(
+            f"{label}, {name}",
+            f"{ratio:.2f}x ({added:.1f} s added to a {build:.1f} s build / {batch:.1f} s for {count} Word files; median of {rounds}; "
+            f"the build said: {said['server' if goal else 'cold'].removeprefix('PDF: ')})",
+            "<= 0.3x" if goal else "-", ratio <= 0.3 if goal else None,
+        ))
+    return rows
+
+
 # --- the table -----------------------------------------------------------------------
 
 
@@ -352,6 +411,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per start-up timing (the median is used)")
     parser.add_argument("--as-at", default=dt.date.today().isoformat(), help="as-at date of every build (default today: every row of the data is due)")
     parser.add_argument("--quick", action="store_true", help="a short run: 10 areas, 3 staggered areas, 10 PDF documents")
+    parser.add_argument("--only", choices=["pdf"], help="only the PDF-for-a-build rows (a quick look while working on PDF output)")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "latest.md", help="where the table is also written")
     args = parser.parse_args()
     if args.quick:
@@ -371,6 +431,11 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="ka2docs-bench-") as temp:
         work = Path(temp)
+        if args.only == "pdf":
+            step("PDF for a build: with and without the PDF server")
+            rows += pdf_build_rows(work, args.as_at, 2 if args.quick else 5)
+            print(table(rows, header))
+            return
         step("full build of the shipped data")
         full, out = full_build(work, args.as_at, cores)
         rows += full
@@ -396,6 +461,8 @@ def main() -> None:
             step(f"PDF: {args.pdf_documents} documents")
             sources = sorted(p for p in national_out.rglob("*.docx"))
             rows += pdf_rows(work, sources, args.pdf_documents, cores)
+            step("PDF for a build: with and without the PDF server")
+            rows += pdf_build_rows(work, args.as_at, 2 if args.quick else 5)
     header.append(f"Total benchmark time {time.time() - started:.0f} s.")
     text = table(rows, header)
     print(text)

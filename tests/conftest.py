@@ -61,3 +61,27 @@ def may_build(tmp_path_factory) -> Path:
 def build_at(tmp_path_factory):
     """Call with a date string to get a (cached) build as at that date."""
     return lambda as_at: built(tmp_path_factory, as_at)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_pdf_server():
+    """A runtime folder of the session's own for the PDF server a `build --pdf` starts, so
+    tests never use or stop a user's server; stopped at the end, with what it started.
+    (A short path: a Unix socket's name is limited to about 100 bytes.)"""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="ka2docs-rt-")
+    before = os.environ.get("KA2DOCS_RUNTIME_DIR")
+    os.environ["KA2DOCS_RUNTIME_DIR"] = folder
+    try:
+        yield Path(folder)
+    finally:
+        from ka2docs.layout import pdf_server
+
+        pdf_server.stop()
+        pdf_server.end_everything_under(Path(folder))
+        if before is None:
+            os.environ.pop("KA2DOCS_RUNTIME_DIR", None)
+        else:
+            os.environ["KA2DOCS_RUNTIME_DIR"] = before
+        shutil.rmtree(folder, ignore_errors=True)

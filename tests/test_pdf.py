@@ -105,7 +105,7 @@ def test_build_pdf_writes_a_pdf_beside_every_word_document(pdf_build):
         assert (entry["kind"], entry["classification"]) == (word["kind"], word["classification"])
         body = (out / entry["path"]).read_bytes()
         assert body.startswith(b"%PDF") and len(body) == entry["size"]
-    assert re.search(r"PDF: \d+ PDFs by (\d+ warm LibreOffice workers?|one LibreOffice call per folder and kind)", result.stdout)
+    assert re.search(r"PDF: \d+ PDFs by (the PDF server.s )?(\d+ warm LibreOffice workers?|one LibreOffice call per folder and kind)", result.stdout)
     assert not list(out.rglob(".~lock*"))  # LibreOffice left nothing behind in the output
 
 

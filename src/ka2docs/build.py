@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import DataError, TemplateError, problem
-from .output import MANIFEST, Claim, Lock, claim, staging_folder, swap_in
+from .output import MANIFEST, Claim, Lock, carry_over, claim, manifest_entry, sha256, staging_folder, swap_in
 
 if TYPE_CHECKING:
     from .documents.document import Document
@@ -37,10 +37,6 @@ class BuildResult:
     pdf: object = None  # formats.pdf.Report when PDFs were converted
     gaps: list = field(default_factory=list)  # what the agreement still lacks (errors.Problem)
     notes: list[str] = field(default_factory=list)  # what the build noticed about the output folder
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def inputs_digest(data_dir: Path, templates: Path, as_at: dt.date, options: dict) -> str:
@@ -74,23 +70,26 @@ def _same_bytes(path: Path, expected_sha: str) -> bool:
         return False
 
 
-def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bool = False, progress=None, jobs: int | None = None, strict: bool = False) -> BuildResult:
+def build(data_dir: Path, out: Path, templates: Path, as_at: dt.date, *, pdf: bool = False, progress=None, jobs: int | None = None, strict: bool = False,
+          pdf_server: bool = True) -> BuildResult:
     """Build every document due as at the date into `out`.
 
     jobs: processes rendering documents (default: one per core, at most MAX_WORKERS);
     1 renders here, in this process. The files are the same either way.
     strict: fail on the agreement's gaps (an indicator with no lead) instead of reporting
     them in result.gaps; the sign-up matrix shows them either way.
+    pdf_server: with pdf, convert through the user's PDF server (started if none runs);
+    False: this build's own LibreOffice workers (build_pdf.py). The PDFs are the same.
     """
     data_dir, out, templates = Path(data_dir), Path(out), Path(templates)
     target = claim(out, data_dir, templates)
     with Lock(target.real):
-        return _build(data_dir, target, templates, as_at, pdf, progress, jobs, strict)
+        return _build(data_dir, target, templates, as_at, pdf and ("server" if pdf_server else "own"), progress, jobs, strict)
 
 
-def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: bool, progress, jobs: int | None, strict: bool) -> BuildResult:
+def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: str | bool, progress, jobs: int | None, strict: bool) -> BuildResult:
     out, old = target.out, target.manifest
-    options = {"pdf": pdf, "strict": strict}
+    options = {"pdf": bool(pdf), "strict": strict}  # the PDFs are the same whichever way they are made
     digest = inputs_digest(data_dir, templates, as_at, options)
     if old and old.get("inputs") == digest and manifest_intact(target.real, old):
         return BuildResult(out, unchanged=True, documents=old["documents"])
@@ -121,21 +120,28 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
             pool.terminate()
 
 
-def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: bool) -> BuildResult:
-    """Render into a staging folder, then swap it in."""
+def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: str | bool) -> BuildResult:
+    """Render into a staging folder (PDFs converted meanwhile), then swap it in."""
     previous = {d["path"]: d for d in (target.manifest or {}).get("documents", [])}
     out = target.real
     staging = staging_folder(out)
     result = BuildResult(target.out, gaps=gaps)
+    pdfs = None
     try:
-        entries = _produce_all(documents, templates, out, staging, previous, result, pool, progress)
         if pdf:
-            entries += _pdfs(documents, entries, out, staging, previous, result)
+            from .build_pdf import BuildPdfs
+
+            pdfs = BuildPdfs(out, staging, previous, result, server=pdf == "server")
+        entries = _produce_all(documents, templates, out, staging, previous, result, pool, progress, pdfs)
+        if pdfs:
+            entries += pdfs.finish()
         # The generator first: a manifest cut short still says whose folder this is.
         manifest = {"generator": f"ka2docs {__version__}", "as_at": as_at.isoformat(), "inputs": digest, "documents": [dict(sorted(e.items())) for e in entries]}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         swap_in(staging, out)
     finally:
+        if pdfs:
+            pdfs.close()
         shutil.rmtree(staging, ignore_errors=True)  # after a swap this holds the old output
     result.documents = entries
     return result
@@ -147,11 +153,12 @@ def _check_templates(documents: list[Document], templates: Path) -> None:
         raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in missing])
 
 
-def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress) -> list[dict]:
+def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress, pdfs=None) -> list[dict]:
     """Carry unchanged documents over, render the others; manifest entries in plan order.
 
     Only this process writes files: workers (if any) return bytes, so the staging folder
-    and the swap behave exactly as in a one-process build.
+    and the swap behave exactly as in a one-process build. Each Word file goes to `pdfs`
+    (build_pdf.BuildPdfs) as soon as it is in the staging folder.
     """
     entries: list = [None] * len(documents)
     todo: list[tuple[int, str]] = []
@@ -161,19 +168,25 @@ def _produce_all(documents: list[Document], templates: Path, out: Path, staging:
         target = staging / document.path
         target.parent.mkdir(parents=True, exist_ok=True)
         before = previous.get(document.path)
-        if before and before.get("fingerprint") == key and _carry_over(out / document.path, target, before["sha256"]):
+        if before and before.get("fingerprint") == key and carry_over(out / document.path, target, before["sha256"]):
             result.reused.append(document.path)
             entries[n] = before
+            if pdfs and document.format == "docx":
+                pdfs.add(n, document, before)
             done += 1
             if progress:
                 progress(done, len(documents))
         else:
             todo.append((n, key))
-    for n, key, body in _rendered(documents, todo, templates, pool):
+    if pdfs:
+        pdfs.order(documents, todo)
+    for n, key, body in _rendered(documents, todo, templates, pool, unordered=pdfs is not None):
         document = documents[n]
         (staging / document.path).write_bytes(body)
         result.written.append(document.path)
-        entries[n] = _entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
+        entries[n] = manifest_entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
+        if pdfs and document.format == "docx":
+            pdfs.add(n, document, entries[n])
         done += 1
         if progress:
             progress(done, len(documents))
@@ -257,8 +270,9 @@ def release_frozen() -> None:
     gc.collect()
 
 
-def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, pool):
-    """(index, fingerprint, bytes) of each document to render, in plan order."""
+def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, pool, unordered: bool = False):
+    """(index, fingerprint, bytes) of each document to render, in the order of `todo`
+    (unordered: as each is rendered)."""
     if pool is None:
         for n, key in todo:
             yield n, key, _render(documents[n], templates)
@@ -270,21 +284,29 @@ def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates:
     for n, key in todo:
         groups.setdefault(documents[n].id, []).append((n, key))
     batches = list(groups.values())
-    tasks = [([documents[n] for n, _ in batch], templates) for batch in batches]
-    for batch, (bodies, error) in zip(batches, pool.imap(_render_batch, tasks)):
+    tasks = [(b, [documents[n] for n, _ in batch], templates) for b, batch in enumerate(batches)]
+    # As they come (a long document first does not hold back the rest); the first error
+    # in plan order is the one raised, whichever worker finished first.
+    errors = []
+    for b, bodies, error in pool.imap_unordered(_render_batch, tasks) if unordered else pool.imap(_render_batch, tasks):
         if error:
-            kind, problems = error
-            raise kind(problems)
-        yield from ((n, key, body) for (n, key), body in zip(batch, bodies))
+            errors.append((b, error))
+            if not unordered:
+                break
+        elif not errors:
+            yield from ((n, key, body) for (n, key), body in zip(batches[b], bodies))
+    if errors:
+        kind, problems = min(errors, key=lambda e: e[0])[1]
+        raise kind(problems)
 
 
 def _render(document: Document, templates: Path) -> bytes:
     return document.render(templates)
 
 
-def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None, tuple | None]:
+def _render_batch(task: tuple[int, list[Document], Path]) -> tuple[int, list[bytes] | None, tuple | None]:
     """In a worker: render documents; our errors travel back as (class, problems)."""
-    documents, templates = task
+    number, documents, templates = task
     if "failed" in _WORKER:
         raise _WORKER["failed"]
     try:
@@ -292,51 +314,6 @@ def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None
         for document in documents:
             bodies.append(_render(document, templates))
             _tidy()
-        return bodies, None
+        return number, bodies, None
     except DataError as exc:  # TemplateError included; its problems are plain data
-        return None, (type(exc), exc.problems)
-
-
-def _entry(path: str, kind: str, fmt: str, classification: str, body: bytes, key: str, template: str) -> dict:
-    return {
-        "path": path, "kind": kind, "format": fmt, "classification": classification,
-        "sha256": sha256(body), "size": len(body), "fingerprint": key, "template": template,
-    }
-
-
-def _carry_over(old: Path, new: Path, expected_sha: str) -> bool:
-    """Bring an unchanged document into the new output (a hard link: no copy, same bytes)."""
-    try:
-        if sha256(old.read_bytes()) != expected_sha:
-            return False
-        try:
-            os.link(old, new)
-        except OSError:
-            shutil.copy2(old, new)
-        return True
-    except OSError:
-        return False
-
-
-def _pdfs(documents, entries, out, staging, previous, result) -> list[dict]:
-    """A PDF beside every Word document, converted in one LibreOffice batch; unchanged ones carried over."""
-    from .layout import pdf as pdf_format
-
-    wanted = [(d, e) for d, e in zip(documents, entries) if d.format == "docx"]
-    todo, made = [], []
-    for document, entry in wanted:
-        path = PurePosixPath(document.path).with_suffix(".pdf").as_posix()
-        before = previous.get(path)
-        key = sha256(f"{entry['sha256']} {pdf_format.RECIPE}".encode())  # a PDF depends only on its Word file
-        if before and before.get("fingerprint") == key and _carry_over(out / path, staging / path, before["sha256"]):
-            result.reused.append(path)
-            made.append(before)
-        else:
-            todo.append((document, path, key))
-    result.pdf = pdf_format.convert([staging / document.path for document, _, _ in todo])
-    for document, path, key in todo:
-        body = (staging / path).read_bytes()
-        result.written.append(path)
-        made.append(_entry(path, document.kind, "pdf", document.classification, body, key, document.template))
-    return made
-
+        return number, None, (type(exc), exc.problems)

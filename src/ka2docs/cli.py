@@ -135,6 +135,7 @@ def build(
     out: OutOpt = Path("output"),
     templates: TemplatesOpt = Path("templates"),
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside every Word document (needs LibreOffice).")] = False,
+    pdf_server: Annotated[bool, typer.Option("--pdf-server/--no-pdf-server", help="With --pdf: use the PDF server, starting it if none runs (see `ka2docs pdf-server`); --no-pdf-server: LibreOffice for this build only.")] = True,
     strict: StrictOpt = False,
     progress_bar: ProgressOpt = None,
 ) -> None:
@@ -143,7 +144,7 @@ def build(
 
     day = _date(as_at)
     progress = _progress("documents", progress_bar)
-    result = run(data, out, templates, day, pdf=pdf, progress=progress, strict=strict)
+    result = run(data, out, templates, day, pdf=pdf, progress=progress, strict=strict, pdf_server=pdf_server)
     _warn(result.gaps)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -331,6 +332,11 @@ def build_all(
         raise AreasFailed("\n".join(
             [*(line for r in failed for line in r.problems),
              *(f"{Path(areas) / r.area}: area not built: {len(r.problems)} problem{'' if len(r.problems) == 1 else 's'} (allowed: fix them; the other areas were built)" for r in failed)]))
+
+
+from .cli_pdf_server import app as _pdf_server  # noqa: E402 - after the commands above, as `--help` lists them
+
+app.add_typer(_pdf_server, name="pdf-server")
 
 
 def run() -> None:

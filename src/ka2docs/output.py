@@ -8,6 +8,7 @@ is kept as the user made it: its mode, the symlink that points at it, the mount 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -220,3 +221,31 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+# --- the staging folder's files and their manifest entries -------------------------------
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_entry(path: str, kind: str, fmt: str, classification: str, body: bytes, key: str, template: str) -> dict:
+    return {
+        "path": path, "kind": kind, "format": fmt, "classification": classification,
+        "sha256": sha256(body), "size": len(body), "fingerprint": key, "template": template,
+    }
+
+
+def carry_over(old: Path, new: Path, expected_sha: str) -> bool:
+    """Bring an unchanged document into the new output (a hard link: no copy, same bytes)."""
+    try:
+        if sha256(old.read_bytes()) != expected_sha:
+            return False
+        try:
+            os.link(old, new)
+        except OSError:
+            shutil.copy2(old, new)
+        return True
+    except OSError:
+        return False

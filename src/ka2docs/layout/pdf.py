@@ -62,7 +62,7 @@ UNO_PYTHONS = ("/usr/lib/libreoffice/program/python", "/Applications/LibreOffice
 class Report:
     """What a conversion did, for the user and the benchmarks."""
 
-    mode: str  # warm | batch | separate
+    mode: str  # server | warm | batch | separate
     workers: int
     documents: int
     seconds: float
@@ -70,6 +70,7 @@ class Report:
 
     def __str__(self) -> str:
         how = {
+            "server": f"the PDF server's {self.workers} warm LibreOffice worker{'s' if self.workers != 1 else ''}",
             "warm": f"{self.workers} warm LibreOffice worker{'s' if self.workers != 1 else ''}",
             "batch": "one LibreOffice call per folder and kind",
             "separate": "one LibreOffice call per document",
@@ -197,11 +198,12 @@ def convert(paths, workers: int | None = None, mode: str = "auto", timeout: floa
     elif mode != "warm":
         raise ValueError(f"unknown mode {mode!r} (allowed: auto, warm, batch, separate)")
     for path in paths:
-        _finish(path)
+        finish(path)
     return Report(mode, workers, len(paths), time.monotonic() - start, note)
 
 
-def _finish(source: Path) -> None:
+def finish(source: Path) -> None:
+    """FILE.pdf beside FILE, checked and made reproducible (the same bytes every run)."""
     target = source.with_suffix(".pdf")
     if not target.is_file() or target.stat().st_size == 0:
         raise ConversionError(f"{source}: LibreOffice wrote no PDF (the file may be damaged; try opening it in LibreOffice)")
@@ -250,6 +252,19 @@ def _kill(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def job(path: Path, options: dict) -> dict:
+    """What a warm worker (ours, or the PDF server's) is sent to write FILE.pdf beside FILE."""
+    load, export = FILTERS[path.suffix.lower()]
+    return {"src": str(path.resolve()), "dst": str(path.with_suffix(".pdf").resolve()), "import": load, "filter": export, "options": options}
+
+
+def ask(process: subprocess.Popen, job: dict) -> dict:
+    """One job to one warm worker, and its answer."""
+    process.stdin.write(json.dumps(job) + "\n")
+    process.stdin.flush()
+    return json.loads(process.stdout.readline() or '{"error": "LibreOffice worker ended"}')
+
+
 class Workers:
     """LibreOffice started once per worker and kept warm until closed.
 
@@ -294,22 +309,18 @@ class Workers:
         """Each worker takes the next document as soon as it is free."""
         jobs: queue.Queue = queue.Queue()
         for path in paths:
-            path = Path(path)
-            load, export = FILTERS[path.suffix.lower()]
-            jobs.put({"src": str(path.resolve()), "dst": str(path.with_suffix(".pdf").resolve()), "import": load, "filter": export, "options": self.options})
+            jobs.put(job(Path(path), self.options))
         failures: list[str] = []
 
         def work(process: subprocess.Popen) -> None:
             while True:
                 try:
-                    job = jobs.get_nowait()
+                    task = jobs.get_nowait()
                 except queue.Empty:
                     return
-                process.stdin.write(json.dumps(job) + "\n")
-                process.stdin.flush()
-                reply = json.loads(process.stdout.readline() or '{"error": "LibreOffice worker ended"}')
+                reply = ask(process, task)
                 if "error" in reply:
-                    failures.append(f"{job['src']}: LibreOffice could not convert it: {reply['error']}")
+                    failures.append(f"{task['src']}: LibreOffice could not convert it: {reply['error']}")
                     if process.poll() is not None:
                         return
 
