@@ -50,3 +50,34 @@ def test_format_libraries_stay_unimported_until_a_pdf_is_asked_for():
     code = "import sys, ka2docs.cli, ka2docs.checks; print(sorted(m for m in sys.modules if m.startswith(('docx', 'openpyxl', 'ka2docs.layout.pdf', 'uno'))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_pdf_servers_folder_is_private_and_never_someone_elses(tmp_path, monkeypatch):
+    from ka2docs.errors import ConversionError
+    from ka2docs.layout import pdf_server
+
+    monkeypatch.delenv("KA2DOCS_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "xdg"))
+    folder = pdf_server.runtime_folder()
+    assert folder == tmp_path / "xdg" / "ka2docs" and folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)  # opened up by someone: closed again before use
+    assert pdf_server.runtime_folder().stat().st_mode & 0o777 == 0o700
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert pdf_server.runtime_folder() == tmp_path / "cache" / "ka2docs" / "run"
+    if os.getuid() == 0:  # only root can hand a folder to another user
+        theirs = tmp_path / "theirs"
+        theirs.mkdir()
+        os.chown(theirs, 65534, 65534)
+        monkeypatch.setenv("KA2DOCS_RUNTIME_DIR", str(theirs))
+        try:
+            pdf_server.runtime_folder()
+        except ConversionError as exc:
+            assert "not a folder of yours" in str(exc)
+        else:
+            raise AssertionError("another user's folder was accepted")
+
+
+def test_pdf_server_status_says_none_runs_without_libreoffice(tmp_path):
+    result = run_cli("pdf-server", "status", env={"KA2DOCS_RUNTIME_DIR": str(tmp_path / "rt"), "PATH": str(tmp_path)})
+    assert result.returncode == 1 and "no PDF server running" in result.stdout and "Traceback" not in result.stderr

@@ -196,10 +196,11 @@ def begin(workers: int | None = None, idle_minutes: float = IDLE_MINUTES) -> Ser
     found = running(folder)
     if found:
         return found
+    soffice = pdf.require_libreoffice()
     python = pdf.uno_python()
     if python is None:
         raise ToolMissing("the PDF server needs a Python that can 'import uno' (Debian/Ubuntu: apt-get install python3-uno; or set KA2DOCS_UNO_PYTHON)")
-    return Starting(python, pdf.require_libreoffice(), max(1, workers or cores()), idle_minutes, folder)
+    return Starting(python, soffice, max(1, workers or cores()), idle_minutes, folder)
 
 
 def cores() -> int:
