@@ -202,3 +202,14 @@ def test_a_server_that_cannot_start_falls_back_to_the_builds_own_workers(monkeyp
         assert pdf_server.end_everything_under(deep) == []  # the server that failed left nothing running
     finally:
         shutil.rmtree(deep.parent, ignore_errors=True)
+
+
+def test_a_server_running_other_code_is_not_used(runtime, monkeypatch):
+    """After an upgrade the old server may still run: its PDFs might differ, so a build
+    does not use it (it falls back to its own workers) and is told how to replace it."""
+    assert cli("pdf-server", "start").returncode == 0
+    pid = state(runtime)["pid"]
+    monkeypatch.setattr(pdf_server, "code", lambda: "another-version")
+    with pytest.raises(pdf.ConversionError, match="another version of ka2docs.*pdf-server stop"):
+        pdf_server.begin()
+    assert state(runtime)["pid"] == pid  # left alone: stopping it is the user's call

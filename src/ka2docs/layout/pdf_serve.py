@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import queue
@@ -33,6 +34,11 @@ from pathlib import Path
 WORKER = Path(__file__).with_name("pdf_worker.py")
 LOCK, STATE, SOCKET, PROFILES = "pdf-server.lock", "pdf-server.json", "pdf-server.sock", "profiles"
 START_TIMEOUT = 120.0
+
+
+def code() -> str:
+    """What this server and its workers run: a ka2docs with other code does not use it."""
+    return hashlib.sha256(Path(__file__).read_bytes() + WORKER.read_bytes()).hexdigest()[:16]
 
 
 class Worker:
@@ -96,7 +102,7 @@ class Server:
     def state(self) -> dict:
         return {
             "pid": os.getpid(), "workers": [w.process.pid for w in self.workers], "started": self.started,
-            "idle_seconds": self.idle, "soffice": self.soffice, "socket": str(self.folder / SOCKET),
+            "idle_seconds": self.idle, "soffice": self.soffice, "socket": str(self.folder / SOCKET), "code": code(),
         }
 
     def status(self) -> dict:

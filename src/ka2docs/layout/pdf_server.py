@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConversionError, ToolMissing
-from .pdf_serve import LOCK, SOCKET, STATE
+from .pdf_serve import LOCK, SOCKET, STATE, code
 
 SERVE = Path(__file__).with_name("pdf_serve.py")
 IDLE_MINUTES = 30.0
@@ -68,6 +68,7 @@ class Server:
     converted: int = 0
     idle_for: float = 0.0
     started_now: bool = False
+    code: str = ""  # pdf_serve.code() of the running server
 
     def __str__(self) -> str:
         return (f"PDF server running (pid {self.pid}, {len(self.workers)} LibreOffice worker{'s' if len(self.workers) != 1 else ''}, "
@@ -132,7 +133,7 @@ def running(folder: Path | None = None) -> Server | None:
         return None  # starting, or stopping: not one to use
     if "pid" not in state:
         return None
-    return Server(state["pid"], state["workers"], Path(state["socket"]), state["idle_seconds"], state.get("converted", 0), state.get("idle_for", 0.0))
+    return Server(state["pid"], state["workers"], Path(state["socket"]), state["idle_seconds"], state.get("converted", 0), state.get("idle_for", 0.0), code=state.get("code", ""))
 
 
 class Starting:
@@ -142,11 +143,13 @@ class Starting:
         self.folder = folder
         self.server: Server | None = None
         self.error = ""
-        self.process = subprocess.Popen(
-            [python, str(SERVE), str(folder), soffice, str(workers), str(idle_minutes * 60)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            start_new_session=True, close_fds=True, env={**os.environ, "TZ": "UTC"},
-        )
+        # What the server says on stderr after it has left us (a worker that failed): for a bug report.
+        with open(os.open(folder / "pdf-server.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "w") as log:
+            self.process = subprocess.Popen(
+                [python, str(SERVE), str(folder), soffice, str(workers), str(idle_minutes * 60)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True,
+                start_new_session=True, close_fds=True, env={**os.environ, "TZ": "UTC"},
+            )
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
@@ -157,7 +160,7 @@ class Starting:
             reply = {"error": "the PDF server said something unexpected"}
         self.process.stdout.close()
         if reply.get("ready"):
-            self.server = Server(reply["pid"], reply["workers"], Path(reply["socket"]), reply["idle_seconds"], started_now=True)
+            self.server = Server(reply["pid"], reply["workers"], Path(reply["socket"]), reply["idle_seconds"], started_now=True, code=reply.get("code", ""))
         elif reply.get("running"):
             self.server = _wait_running(self.folder)  # another build started one first: use that
             self.error = "" if self.server else "another PDF server is starting and did not answer"
@@ -194,6 +197,8 @@ def begin(workers: int | None = None, idle_minutes: float = IDLE_MINUTES) -> Ser
 
     folder = runtime_folder()
     found = running(folder)
+    if found and found.code != code():
+        raise ConversionError(f"the PDF server running (pid {found.pid}) is another version of ka2docs': ka2docs pdf-server stop, and the next build starts this one")
     if found:
         return found
     soffice = pdf.require_libreoffice()
