@@ -264,11 +264,10 @@ def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates:
             yield n, key, _render(documents[n], templates)
             _tidy()
         return
-    # A document's formats (a bulletin's Word and HTML copies) share one context, so they
-    # go to one worker together and share what it drew once (the chart).
+    # A bulletin's copies go to one worker together and share what it made once (see Document.batch).
     groups: dict[str, list[tuple[int, str]]] = {}
     for n, key in todo:
-        groups.setdefault(documents[n].id, []).append((n, key))
+        groups.setdefault(documents[n].batch, []).append((n, key))
     batches = list(groups.values())
     tasks = [([documents[n] for n, _ in batch], templates) for batch in batches]
     for batch, (bodies, error) in zip(batches, pool.imap(_render_batch, tasks)):
