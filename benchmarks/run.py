@@ -201,6 +201,71 @@ def full_build(work: Path, as_at: str, cores: int) -> tuple[list[Row], Path]:
     return [row], out
 
 
+ONE_AREA = """
+import datetime as dt, sys, time
+from pathlib import Path
+from ka2docs.build import build
+from ka2docs.documents.plan import preload
+preload()  # the libraries, as a started CLI has them: only the build is timed
+start = time.perf_counter()
+result = build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), dt.date.fromisoformat(sys.argv[4]))
+print(time.perf_counter() - start, len(result.documents))
+"""
+
+
+def one_area(work: Path, as_at: str, floor: float, repeat: int) -> Row:
+    """A whole build in a process that has started and loaded the libraries: a fresh process
+    each time, so nothing the build makes once (templates read, charts drawn) is warm."""
+    times = []
+    for n in range(repeat):
+        _, done = run([sys.executable, "-c", ONE_AREA, str(DATA), str(work / f"one-area-{n}"), str(TEMPLATES), as_at])
+        seconds, count = done.stdout.split()
+        times.append(float(seconds) / int(count))
+    per = statistics.median(times)
+    ratio = per / floor
+    return Row("One area, process start excluded: a build's time per document in a started process / floor per document",
+               f"{ratio:.1f}x ({per * 1000:.1f} ms / {floor * 1000:.1f} ms; {count} documents, median of {repeat} fresh processes, {min(times) / floor:.1f}x-{max(times) / floor:.1f}x)",
+               "<= 5x (stretch 3x)", ratio <= 5)
+
+
+def matrix_scaling() -> Row:
+    """The sign-up matrix's workbook from its shipped context and from one with 10x the
+    indicators and 10x the partners (100x the cells): time per cell, in this process."""
+    import copy
+
+    from ka2docs.documents import signup_matrix
+    from ka2docs.history import position
+    from ka2docs.validate import check
+
+    day = dt.date(2008, 12, 19)
+    document = signup_matrix.documents(position(check(DATA, day, strict=False, warnings=[]), day))[0]
+
+    def scaled(times: int) -> dict:
+        context = copy.deepcopy(document.context)
+        for grid in (context["signups"], context.get("districts")):
+            if grid:
+                grid["columns"] = grid["columns"] * times
+                for item in grid["rows"] + grid.get("footer", []):
+                    item["cells"] = item["cells"] * times
+                grid["rows"] = [copy.deepcopy(r) for _ in range(times) for r in grid["rows"]]
+        return context
+
+    per_cell = {}
+    for times in (1, 10):
+        context = scaled(times)
+        cells = len(context["signups"]["columns"]) * len(context["signups"]["rows"])
+        document.layout(context, TEMPLATES / document.template)  # the template read once, as in a build
+        start = time.process_time()
+        for _ in range(3):
+            document.layout(context, TEMPLATES / document.template)
+        per_cell[times] = ((time.process_time() - start) / 3, cells)
+    (small, small_cells), (large, large_cells) = per_cell[1], per_cell[10]
+    ratio = (large / large_cells) / (small / small_cells)
+    return Row("Sign-up matrix, 100x the cells (10x indicators x 10x partners): CPU per cell / CPU per cell of the shipped matrix",
+               f"{ratio:.2f}x ({large * 1000:.0f} ms for {large_cells:,} cells, {large / large_cells * 1e6:.1f} us a cell; shipped: {small * 1000:.0f} ms for {small_cells:,} cells, {small / small_cells * 1e6:.1f} us a cell)",
+               "<= 1.25x (linear in the cells)", ratio <= 1.25)
+
+
 def no_op(out: Path, as_at: str, repeat: int) -> Row:
     before = snapshot(out)
     command = [*KA2DOCS, "build", "--data", str(DATA), "--out", str(out), "--as-at", as_at]
@@ -251,7 +316,7 @@ def national(work: Path, areas: int, as_at: str, cores: int, stagger: bool, labe
         f"peak memory {rss:.0f} MB summed RSS ({pss:.0f} MB summed PSS) over {memory.peak_processes} processes",
         f"7,500 documents in <= {NATIONAL_GOAL_SECONDS:.0f} s (>= {NATIONAL_GOAL_DOCUMENTS / NATIONAL_GOAL_SECONDS:.0f} documents/s) on 2 cores; < {NATIONAL_GOAL_MB} MB",
         met,
-        figures={"cpu_per_document": cpu / documents},
+        figures={"cpu_per_document": cpu / documents, "peak_rss": rss},
     )
     return row, out
 
@@ -439,14 +504,24 @@ def main() -> None:
         step("full build of the shipped data")
         full, out = full_build(work, args.as_at, cores)
         rows += full
+        step("one area, process start excluded")
+        rows.append(one_area(work, args.as_at, full[0].figures["floor_per_document"], 3))
         step("no-op rebuild and start-up")
         rows.append(no_op(out, args.as_at, args.repeat))
         rows.append(start_up(args.repeat))
+        few = max(2, args.areas // 5)
+        step(f"national: {few} areas, for memory")
+        (work / "few").mkdir()
+        small, _ = national(work / "few", few, args.as_at, cores, False, "")
         step(f"national: {args.areas} areas")
         row, national_out = national(work, args.areas, args.as_at, cores, False,
                                      f"National scale: `ka2docs build-all` over {args.areas} synthetic areas (renamed copies of the shipped data; one process pool, {cores} cores)")
         row.notes.append("Renamed copies share their bulletin charts (the counts and dates are the same), so each worker draws a chart once and reuses it; the staggered row below draws every chart.")
         rows.append(row)
+        growth = (row.figures["peak_rss"] - small.figures["peak_rss"]) / (args.areas - few)
+        rows.append(Row(f"National scale, memory: peak summed RSS with {args.areas} areas vs {few} areas",
+                        f"{row.figures['peak_rss']:.0f} MB vs {small.figures['peak_rss']:.0f} MB: {growth:+.2f} MB per area more",
+                        "flat: under 0.1 MB per area", growth < 0.1))
         steady, floor = row.figures["cpu_per_document"], full[0].figures["floor_per_document"]
         full[0].notes.append(f"Without a start-up to share out: in the national run a document costs {steady * 1000:.1f} ms of CPU, {steady / floor:.1f}x the full build's floor per document; "
                              "the rest of the full build's time is starting Python, reading and checking the data and loading the libraries, once for 70 documents.")
@@ -455,6 +530,8 @@ def main() -> None:
             row, _ = national(work, args.staggered_areas, args.as_at, cores, True,
                               f"National scale, staggered: {args.staggered_areas} areas whose bulletin dates differ per area (every chart drawn)")
             rows.append(row)
+        step("sign-up matrix, 100x the cells")
+        rows.append(matrix_scaling())
         step("incremental rebuild")
         rows.append(incremental(work, args.as_at))
         if args.pdf_documents:

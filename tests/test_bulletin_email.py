@@ -196,3 +196,26 @@ def test_a_change_to_the_attached_template_renders_the_message_again(tmp_path):
         handle.write(b"\0")  # the submission template restyled
     assert fingerprint(mail, templates) != before[0]  # the e-mail attaches a submission made from it
     assert fingerprint(page, templates) == before[1]  # the page does not
+
+
+def test_the_quick_way_writes_the_bytes_the_email_package_writes():
+    """The message is made with stand-ins for the part bodies, then filled in: the bytes must be
+    the email package's own, for every bulletin, and for text that holds a stand-in itself."""
+    from ka2docs.data.load import load
+    from ka2docs.documents import bulletins
+    from ka2docs.history import position
+    from ka2docs.layout import chart, eml, html, xlsx
+
+    def parts(context):
+        page = html.render(context, TEMPLATES / eml_doc.template, chart_src=f"cid:{eml._cid(context['mail'])}").decode()
+        workbook = xlsx.submission(context["submission"], TEMPLATES / context["submission_template"])
+        return eml.plain_text(context["body"]), page, chart.png(context["chart"]), workbook
+
+    mails = [d for d in bulletins.documents(position(load(DATA), dt.date(2008, 12, 19))) if d.format == "eml"]
+    assert len(mails) == 17
+    for eml_doc in mails:
+        assert eml_doc.render(TEMPLATES) == eml.message_bytes(eml_doc.context, parts(eml_doc.context)), eml_doc.path
+    body = [{"kind": "paragraph", "text": f"Quoted: {eml.STAND_INS[0]} and {eml.STAND_INS[1]}."}, *eml_doc.context["body"]]
+    tricky = {**eml_doc.context, "body": body}
+    made = eml.bulletin(tricky, TEMPLATES / eml_doc.template)
+    assert made == eml.message_bytes(tricky, parts(tricky)) and eml.STAND_INS[0].encode() in made

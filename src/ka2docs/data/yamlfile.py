@@ -48,14 +48,8 @@ _TextResolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:0|
 _TextResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-class _Loader(Reader, Scanner, Parser, Composer, SafeConstructor, _TextResolver):
-    def __init__(self, stream):
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        SafeConstructor.__init__(self)
-        _TextResolver.__init__(self)
+class _Refusing:
+    """Composing from parser events, refusing an alias where it is written."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -64,7 +58,36 @@ class _Loader(Reader, Scanner, Parser, Composer, SafeConstructor, _TextResolver)
         return super().compose_node(parent, index)
 
 
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+class _PureLoader(_Refusing, Reader, Scanner, Parser, Composer, SafeConstructor, _TextResolver):
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        _TextResolver.__init__(self)
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+    # libyaml scans and parses (six times faster: most of reading the data); the
+    # composing stays Python's, ahead of CParser's own in the order below, so an alias
+    # is refused at the line it is written on, as without libyaml.
+    class _Loader(_Refusing, Composer, CParser, SafeConstructor, _TextResolver):
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            _TextResolver.__init__(self)
+else:
+    _Loader = _PureLoader
+
+
+def _mapping(loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.lines = {}
     result.line = node.start_mark.line + 1
@@ -79,22 +102,26 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+def _sequence(loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.lines = [child.start_mark.line + 1 for child in node.value]
     result.line = node.start_mark.line + 1
     return result
 
 
-def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
+def _string(loader, node: yaml.ScalarNode) -> str:
     # An explicit tag (!!float 1.5, !!timestamp ...) still gives the text: the schema decides what it is.
     return loader.construct_scalar(node)
 
 
-_Loader.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-for _tag in ("timestamp", "float", "binary", "set", "omap", "pairs", "value", "merge"):
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _string)
+for _loader in {_Loader, _PureLoader}:
+    _loader.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _loader.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+    for _tag in ("timestamp", "float", "binary", "set", "omap", "pairs", "value", "merge"):
+        _loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _string)
+
+
+DEEP = "nested too deeply (allowed: the sections and lists the shipped files use)"
 
 
 def read_yaml(path: Path, display: str) -> Any:
@@ -111,11 +138,13 @@ def read_yaml(path: Path, display: str) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 0
         column = f"column {mark.column + 1}" if mark else ""
+        if "nesting depth" in (exc.problem or ""):  # libyaml's own limit: the same words as Python's
+            raise DataError([problem(display, line, column, DEEP)]) from None
         raise DataError([problem(display, line, column, f"YAML syntax error: {exc.problem} (allowed: valid YAML)")]) from None
     except yaml.YAMLError as exc:
         raise DataError([problem(display, 0, "", f"YAML error: {str(exc).splitlines()[0]} (allowed: valid YAML)")]) from None
     except RecursionError:  # thousands of nested [[[[...]]]]
-        raise DataError([problem(display, 0, "", "nested too deeply (allowed: the sections and lists the shipped files use)")]) from None
+        raise DataError([problem(display, 0, "", DEEP)]) from None
 
 
 def line_of(node: Any, key: Any = None) -> int:

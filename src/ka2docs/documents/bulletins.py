@@ -42,7 +42,7 @@ def documents(now: Position) -> list[Document]:
             # The e-mail lays out the same words from the HTML template and attaches the
             # submission it renders from the same context: both templates are its inputs.
             Document(doc_id, "bulletin", HTML_TEMPLATE, {**ctx, "submission": submission, "submission_template": SUBMISSION_TEMPLATE}, eml.bulletin, file_format="eml", uses=(SUBMISSION_TEMPLATE,)),
-            Document(f"{doc_id}-submission", "submission", SUBMISSION_TEMPLATE, submission, xlsx.submission),
+            Document(f"{doc_id}-submission", "submission", SUBMISSION_TEMPLATE, submission, xlsx.submission, together=doc_id),
         ]
     return out
 

@@ -20,6 +20,13 @@ class Document:
     classification: str = "part1"
     file_format: str = ""  # when not the template's folder: an e-mail laid out from the HTML template
     uses: tuple[str, ...] = ()  # other templates the layout reads (the e-mail's attached submission)
+    together: str = ""  # rendered with the documents of this id, in one process: they share what it made once
+
+    @property
+    def batch(self) -> str:
+        """Documents of one batch go to one worker, in plan order: a bulletin's copies share its chart
+        and the e-mail's attachment is its draft submission's bytes."""
+        return self.together or self.id
 
     @property
     def format(self) -> str:

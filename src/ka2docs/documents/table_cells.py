@@ -44,6 +44,7 @@ def fitted_widths(columns: list[str], rows: list[list[str]], total: float, narro
     counts = [[lines(row[n], widths[n]) for row in cells] for n in range(len(columns))]  # counts[column][row]
     # wider[column][row]: the lines one step wider; only the column that widened needs them again.
     wider = [[lines(row[n], widths[n] + step) for row in cells] for n in range(len(columns))]
+    gains = [sum(wider[n]) - sum(counts[n]) for n in range(len(columns))]  # kept per column: only one changes a step
     for _ in range(max(0, round((total - sum(widths)) / step))):
         # A wider column lowers only the rows whose tallest cell it holds (the first, on a tie), at most to their next tallest.
         tallest, lowered = [], [[] for _ in columns]
@@ -52,15 +53,15 @@ def fitted_widths(columns: list[str], rows: list[list[str]], total: float, narro
             at = row.index(top)
             tallest.append(top)
             lowered[at].append((r, max(row[:at] + row[at + 1:])))
+        height = sum(tallest)
         best, best_key = 0, None
-        for n in range(len(columns)):
-            heights = tallest.copy()
-            for r, next_tallest in lowered[n]:
-                heights[r] = max(wider[n][r], next_tallest)
-            key = (round(sum(heights), 6), round(sum(wider[n]) - sum(counts[n]), 6), n)
+        for n in range(len(columns)):  # the table's height with column n wider: what its rows lose
+            saved = sum(tallest[r] - max(wider[n][r], next_tallest) for r, next_tallest in lowered[n])
+            key = (round(height - saved, 6), round(gains[n], 6), n)
             if best_key is None or key < best_key:
                 best, best_key = n, key
         widths[best] += step
         counts[best] = wider[best]
         wider[best] = [lines(row[best], widths[best] + step) for row in cells]
+        gains[best] = sum(wider[best]) - sum(counts[best])
     return [round(w, 2) for w in widths]

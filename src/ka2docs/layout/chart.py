@@ -23,6 +23,8 @@ import struct
 import zlib
 from pathlib import Path
 
+from .once import remembered
+
 DPI = 150
 # Okabe-Ito colours: told apart by readers with any common colour-vision deficiency.
 COLOURS = ("#009E73", "#E69F00", "#0072B2", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -30,18 +32,12 @@ COLOURS = ("#009E73", "#E69F00", "#0072B2", "#CC79A7", "#56B4E9", "#D55E00", "#F
 PT = DPI / 72  # pixels per typographic point
 _FONT = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"  # shipped with us: the same glyphs on every machine
 
-_DRAWN: dict[str, bytes] = {}  # a bulletin's Word and HTML copies share one drawing
-_DRAWN_MAX = 64
+_DRAWN: dict[str, bytes] = {}  # a bulletin's Word, HTML and e-mail copies share one drawing
 
 
 def png(spec: dict) -> bytes:
     """The chart the spec describes, as PNG bytes."""
-    key = json.dumps(spec, sort_keys=True)
-    if key not in _DRAWN:
-        if len(_DRAWN) >= _DRAWN_MAX:
-            _DRAWN.pop(next(iter(_DRAWN)))
-        _DRAWN[key] = _draw(spec)
-    return _DRAWN[key]
+    return remembered(_DRAWN, json.dumps(spec, sort_keys=True), lambda: _draw(spec))
 
 
 def preload() -> None:

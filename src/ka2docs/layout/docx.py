@@ -114,12 +114,16 @@ def template_variables(path: Path) -> set[str]:
 def render(context: dict, template: Path) -> bytes:
     """Fill the template's tags from `context` and lay out `context['body']` in its styles."""
     import jinja2
+    from markupsafe import Markup
 
     tpl = open_template(template)
     _require_styles(tpl.get_docx(), template)
     _remember_style_ids(tpl.get_docx(), template)
     values = {k: v for k, v in context.items() if k not in ("body", "properties")}
-    values["body"] = _body(tpl, context.get("body", []), template)
+    # docxtpl fills the template's tags, with a marker paragraph for the body; the body
+    # goes in after, at the XML level: through docxtpl, hundreds of paragraphs would be
+    # scanned by its regular expressions and parsed again, for no change.
+    values["body"] = Markup(BODY_MARKER)
     try:
         tpl.render(values, jinja_env=environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
@@ -130,21 +134,34 @@ def render(context: dict, template: Path) -> bytes:
         raise TemplateError([problem(str(template), 0, "tag", f"{exc} (allowed: jinja tags as in the shipped templates)")]) from None
     except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # {{ 1 / 0 }}, {{ title + 1 }} in a tag
         raise TemplateError([problem(str(template), 0, "tag", f"a tag cannot be filled in: {type(exc).__name__}: {exc} (allowed: jinja tags as in the shipped templates)")]) from None
+    body = _body(tpl, context.get("body", []), template)  # after the render: on the rendered tree's last section
     _set_properties(tpl.docx, context.get("properties", {}))  # get_docx() would reload the template
-    return _save(tpl)
+    return _save(tpl, body)
 
 
-def _save(tpl) -> bytes:
-    """The finished .docx, zipped once with fixed timestamps (as zipfile_.normalise would).
+BODY_MARKER = "<w:p><w:r><w:t>ka2docs-body-7f3c2a9e</w:t></w:r></w:p>"  # text no template holds
+
+
+def _save(tpl, body: str) -> bytes:
+    """The finished .docx with the body in the marker's place, zipped once with fixed timestamps.
 
     python-docx would deflate every part and normalise inflate and deflate them again;
     here the parts go straight into the normalised archive, in the order Word's writer
     puts them. Anything docxtpl replaces at save time (media) takes the long way.
     """
+    main = tpl.docx.part.partname.membername
+    marker, body_bytes = BODY_MARKER.encode(), body.encode("utf-8")
+
+    def spliced(name: str, blob: bytes) -> bytes:
+        return blob.replace(marker, body_bytes) if name == main else blob
+
     if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        import zipfile
+
         out = io.BytesIO()
         tpl.save(out)
-        return zipfile_.normalise(out.getvalue())
+        with zipfile.ZipFile(io.BytesIO(out.getvalue())) as written:
+            return zipfile_.archive([(i.filename, spliced(i.filename, written.read(i.filename))) for i in written.infolist()])
     from docx.opc.pkgwriter import PackageWriter
 
     class Members:
@@ -152,7 +169,7 @@ def _save(tpl) -> bytes:
             self.items: list[tuple[str, bytes]] = []
 
         def write(self, pack_uri, blob: bytes) -> None:
-            self.items.append((pack_uri.membername, blob))
+            self.items.append((pack_uri.membername, spliced(pack_uri.membername, blob)))
 
     package = tpl.docx.part.package
     for part in package.parts:
@@ -225,16 +242,14 @@ def _set_properties(document, properties: dict) -> None:
 
 # --- the body --------------------------------------------------------------------
 #
-# The body is written as WordprocessingML text and handed to the template's {{p body }}
-# tag in one piece: building it element by element through python-docx was most of a
-# document's render time. The XML is what python-docx's add_paragraph, add_run,
+# The body is written as WordprocessingML text and put where the template's {{p body }}
+# tag was, in one piece: building it element by element through python-docx was most of
+# a document's render time. The XML is what python-docx's add_paragraph, add_run,
 # add_table and add_picture write, in the template's own style ids.
 
 
 
-def _body(tpl, blocks: list[dict], template: Path):
-    from markupsafe import Markup
-
+def _body(tpl, blocks: list[dict], template: Path) -> str:
     body = _Body(tpl)
     for block in blocks:
         kind = block["kind"]
@@ -260,7 +275,7 @@ def _body(tpl, blocks: list[dict], template: Path):
             body.xml.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         else:
             raise TemplateError([problem(str(template), 0, "body", f"unknown block '{kind}' (allowed: heading, paragraph, bullets, table, image, chart, section, page_break)")])
-    return Markup("".join(body.xml))
+    return "".join(body.xml)
 
 
 class _Body:
@@ -269,6 +284,7 @@ class _Body:
     def __init__(self, tpl):
         self.tpl, self.xml = tpl, []
         self.part = tpl.docx.part
+        self.picture_id = tpl.docx_ids_index  # docxtpl numbered the template's pictures up to here
 
     def style_id(self, name: str, table: bool = False) -> str | None:
         from docx.enum.style import WD_STYLE_TYPE
@@ -318,6 +334,8 @@ class _Body:
 
         inline = self.part.new_pic_inline(io.BytesIO(block["png"]), Cm(block.get("width_cm", 15)), None)
         doc_pr = inline.docPr
+        self.picture_id += 1  # each picture its own id, as docxtpl numbers the template's
+        doc_pr.set("id", str(self.picture_id))
         doc_pr.set("descr", block["alt"])
         doc_pr.set("title", block.get("title", block["alt"][:60]))
         drawing = etree.tostring(inline, encoding="unicode")

@@ -129,8 +129,21 @@ def preload() -> None:
     import lxml.etree  # noqa: F401
 
 
+_SUBMISSIONS: dict[str, bytes] = {}  # a bulletin's draft submission: its own file, and the e-mail's attachment
+
+
 def submission(context: dict, template: Path) -> bytes:
     """The GOSE submission: theme heading rows and one row per indicator measure."""
+    import json
+
+    from .once import remembered
+
+    stat = template.stat()
+    key = json.dumps([str(template), stat.st_mtime_ns, stat.st_size, context], sort_keys=True, default=str)
+    return remembered(_SUBMISSIONS, key, lambda: _submission(context, template))
+
+
+def _submission(context: dict, template: Path) -> bytes:
     from .xlsx_write import grouped_table
 
     header = {"title": context["title"], "subtitle": context["subtitle"], "illustrative_note": context["illustrative_note"]}
