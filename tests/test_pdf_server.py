@@ -8,8 +8,8 @@ fails the test if anything of it was still running afterwards.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import signal
 import subprocess

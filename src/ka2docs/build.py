@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__

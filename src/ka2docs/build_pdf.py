@@ -35,7 +35,7 @@ class BuildPdfs:
     def __init__(self, out: Path, staging: Path, previous: dict, result, server: bool = True):
         self.out, self.staging, self.previous, self.result = out, staging, previous, result
         self.server_wanted = server and pdf_server.wanted()
-        self.options = pdf.filter_options(pdf.require_libreoffice())
+        self.options: dict = {}  # filled in the background (it asks soffice its version)
         self.todo: list[tuple[int, object, str, str]] = []  # (order, document, pdf path, fingerprint)
         self.made: list[tuple[int, dict]] = []
         self.jobs: queue.Queue = queue.Queue()
@@ -78,7 +78,7 @@ class BuildPdfs:
             self.made.append((order, before))
             return
         self.todo.append((order, document, path, key))
-        self.jobs.put(pdf.job(self.staging / document.path, self.options))
+        self.jobs.put(self.staging / document.path)
         if self.opener is None:
             self.started = time.monotonic()
             self.opener = threading.Thread(target=self._open, daemon=True)
@@ -91,6 +91,7 @@ class BuildPdfs:
     # --- the way to LibreOffice, opened in the background ---------------------------
 
     def _open(self) -> None:
+        self.options = pdf.filter_options(pdf.require_libreoffice())
         channels = self._server() if self.server_wanted else []
         if not channels and not self.closing.is_set():
             channels = self._warm()
@@ -130,7 +131,7 @@ class BuildPdfs:
         """Convert queued Word files until the render is over and the queue is empty."""
         while not self.closing.is_set():
             try:
-                job = self.jobs.get(timeout=POLL)
+                job = pdf.job(self.jobs.get(timeout=POLL), self.options)
             except queue.Empty:
                 if self.rendered.is_set() and self.jobs.empty():
                     return
@@ -161,12 +162,13 @@ class BuildPdfs:
                 thread.join(max(0.0, deadline - time.monotonic()))
             if self.opener.is_alive() or any(t.is_alive() for t in self.threads):
                 self.close()
-                raise pdf.ConversionError(f"PDF conversion ran past its time limit of {pdf.TIMEOUT:g} s; LibreOffice was stopped")
+                stopped = "" if self.mode == "server" else "; LibreOffice was stopped"
+                raise pdf.ConversionError(f"PDF conversion ran past its time limit of {pdf.TIMEOUT:g} s{stopped}")
             if self.failures:
                 raise pdf.ConversionError("\n".join(sorted(self.failures)))
             rest = [Path(j["src"]) for j in self.leftover]
             while not self.jobs.empty():
-                rest.append(Path(self.jobs.get_nowait()["src"]))
+                rest.append(self.jobs.get_nowait())
             if rest:
                 if not self.threads:
                     self.mode, self.workers = "batch", 1
@@ -175,7 +177,7 @@ class BuildPdfs:
                 body = (self.staging / path).read_bytes()
                 self.result.written.append(path)
                 self.made.append((order, manifest_entry(path, document.kind, "pdf", document.classification, body, key, document.template)))
-        self.result.pdf = pdf.Report(self.mode if self.todo else "none", self.workers, len(self.todo), time.monotonic() - self.started, "; ".join(self.notes))
+        self.result.pdf = pdf.Report(self.mode if self.todo else "none", self.workers, len(self.todo), time.monotonic() - self.started, "; ".join(dict.fromkeys(self.notes)))
         return [entry for _, entry in sorted(self.made, key=lambda m: m[0])]
 
     def close(self) -> None:

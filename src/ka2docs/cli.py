@@ -334,7 +334,7 @@ def build_all(
              *(f"{Path(areas) / r.area}: area not built: {len(r.problems)} problem{'' if len(r.problems) == 1 else 's'} (allowed: fix them; the other areas were built)" for r in failed)]))
 
 
-from .cli_pdf_server import app as _pdf_server  # noqa: E402 - after the commands above, as `--help` lists them
+from .cli_pdf_server import app as _pdf_server
 
 app.add_typer(_pdf_server, name="pdf-server")
 
