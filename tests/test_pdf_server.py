@@ -213,3 +213,16 @@ def test_a_server_running_other_code_is_not_used(runtime, monkeypatch):
     with pytest.raises(pdf.ConversionError, match="another version of ka2docs.*pdf-server stop"):
         pdf_server.begin()
     assert state(runtime)["pid"] == pid  # left alone: stopping it is the user's call
+
+
+def test_pdfs_are_converted_while_the_build_renders(runtime, tmp_path):
+    """With the server running, conversions start as Word files are written, not after the
+    last document: some PDF is older than the last file the render wrote (files keep their
+    times through the swap into place)."""
+    assert cli("pdf-server", "start").returncode == 0
+    out = tmp_path / "out"
+    result = cli("build", "--as-at", "2008-12-19", "--out", str(out), "--pdf")
+    assert result.returncode == 0 and "by the PDF server's" in result.stdout, result.stderr
+    rendered = [p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf" and p.name != "manifest.json"]
+    pdfs = [p.stat().st_mtime_ns for p in out.rglob("*.pdf")]
+    assert len(pdfs) >= 20 and min(pdfs) < max(rendered)
