@@ -8,6 +8,9 @@ Three ways to drive LibreOffice, one result:
 - batch: one `soffice --convert-to` call per folder and kind of document. The fallback.
 - separate: one `soffice` call per document. Slow; kept as the benchmarks' reference.
 
+A build goes through build_pdf.py instead, which adds the PDF server (pdf_server.py:
+the same warm workers, kept running between builds) and converts while it renders.
+
 Every run has its own LibreOffice profile folder (so two builds can run at once, and a
 user's open LibreOffice is never touched), a time limit, and tagged PDF output (PDF/UA
 where the installed LibreOffice has it). LibreOffice stamps each PDF with the clock and a
