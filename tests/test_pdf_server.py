@@ -226,3 +226,15 @@ def test_pdfs_are_converted_while_the_build_renders(runtime, tmp_path):
     rendered = [p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf" and p.name != "manifest.json"]
     pdfs = [p.stat().st_mtime_ns for p in out.rglob("*.pdf")]
     assert len(pdfs) >= 20 and min(pdfs) < max(rendered)
+
+
+def test_a_worker_that_dies_is_replaced_and_its_document_converted(runtime, tmp_path):
+    assert cli("pdf-server", "start").returncode == 0
+    before = state(runtime)
+    dead = before["workers"][0]
+    os.killpg(dead, signal.SIGKILL)  # the worker and its LibreOffice
+    result = build(tmp_path / "out")
+    assert "2 PDFs by the PDF server's" in result.stdout
+    assert "NI 191" in pdftext(tmp_path / "out" / f"{COUNTY_REPORT}.pdf")
+    after = state(runtime)
+    assert after["pid"] == before["pid"] and dead not in after["workers"] and len(after["workers"]) == 2

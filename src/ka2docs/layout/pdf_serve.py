@@ -61,7 +61,12 @@ class Worker:
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         self.jobs += 1
-        return json.loads(self.process.stdout.readline() or '{"error": "LibreOffice worker ended"}')
+        line = self.process.stdout.readline()
+        if not line:  # it ended: make sure poll() says so
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+            return {"error": "LibreOffice worker ended"}
+        return json.loads(line)
 
     def close(self, wait: float = 30.0) -> None:
         with contextlib.suppress(OSError):
@@ -83,7 +88,7 @@ class Server:
         self.workers: list[Worker] = []
         self.lock = threading.Lock()
         self.busy = 0  # open connections
-        self.last = time.monotonic()
+        self.last = self.last_job = time.monotonic()
         self.done = 0
         self.started = time.time()
         self.stopping = threading.Event()
@@ -106,24 +111,46 @@ class Server:
         }
 
     def status(self) -> dict:
-        with self.lock:
-            idle = 0.0 if self.busy else time.monotonic() - self.last
+        idle = time.monotonic() - self.last_job  # a status question is no work
         return {**self.state(), "converted": self.done, "idle_for": round(idle, 1), "jobs_per_worker": [w.jobs for w in self.workers]}
 
     def convert(self, job: dict) -> dict:
         worker = self.free.get()
         try:
-            reply = worker.ask(job)
-            if worker.process.poll() is not None:  # the worker itself died: a new one for the next job
-                replacement = Worker(self.soffice, self.folder / PROFILES / f"worker{self.workers.index(worker)}", f"ka2docs-server-{os.getpid()}-r{time.monotonic_ns()}")
-                if replacement.ready() is None:
-                    self.workers[self.workers.index(worker)] = worker = replacement
+            for _ in range(2):
+                try:
+                    reply = worker.ask(job)
+                except (OSError, ValueError) as exc:
+                    reply = {"error": f"LibreOffice worker failed: {exc}"}
+                if worker.process.poll() is None:
+                    return reply
+                # The worker itself died (killed: a document that crashes LibreOffice is
+                # answered by the worker, which restarts it): a new one, and the job again.
+                worker = self._replace(worker)
             return reply
-        except (OSError, ValueError) as exc:
-            return {"error": f"LibreOffice worker failed: {exc}"}
         finally:
-            self.done += 1
+            with self.lock:
+                self.done += 1
+                self.last_job = time.monotonic()
             self.free.put(worker)
+
+    def _replace(self, dead: Worker) -> Worker:
+        n = self.workers.index(dead)
+        dead.close(wait=1)
+        fresh = Worker(self.soffice, self.folder / PROFILES / f"worker{n}", f"ka2docs-server-{os.getpid()}-{os.urandom(6).hex()}-{n}")
+        if fresh.ready() is not None:
+            fresh.close(wait=1)
+            return dead  # its next job says it failed; LibreOffice itself may be broken
+        self.workers[n] = fresh
+        self.write_state()
+        return fresh
+
+    def write_state(self) -> None:
+        """pdf-server.json, replaced whole: a reader never sees half of it."""
+        path = self.folder / STATE
+        written = path.with_suffix(".tmp")
+        written.write_text(json.dumps(self.state()), encoding="utf-8")
+        written.replace(path)
 
     def serve(self, connection: socket.socket) -> None:
         with self.lock:
@@ -199,9 +226,7 @@ def main(folder: str, soffice: str, count: str, idle: str) -> int:
         listener.bind(str(sock))  # first: a folder whose socket cannot be made fails at once
         server.start_workers()
         listener.listen(16)  # clients are refused until the workers are ready
-        written = state.with_suffix(".tmp")
-        written.write_text(json.dumps(server.state()), encoding="utf-8")
-        written.replace(state)
+        server.write_state()
     except Exception as exc:  # noqa: BLE001 - reported to the starter as one line
         print(json.dumps({"error": str(exc)}), flush=True)
         server.close()
