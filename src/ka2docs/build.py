@@ -114,7 +114,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
         return BuildResult(out, unchanged=True, documents=old["documents"])
 
     # Imported only now: a build with nothing to do should not pay for them.
-    from .documents.plan import plan
+    from .documents.plan import plan_by_kind
     from .validate import check
 
     # The workers start now and load the Word and Excel libraries while this process
@@ -124,13 +124,11 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
     try:
         gaps: list = []
         data = check(data_dir, as_at, strict=strict, warnings=gaps)
-        documents = plan(data, as_at)
-        _check_templates(documents, templates)
         if pdf:
             from .layout import pdf as pdf_format
 
             pdf_format.require_libreoffice()
-        result = _write(documents, target, templates, as_at, digest, gaps, pool, progress, pdf)
+        result = _write(plan_by_kind(data, as_at), target, templates, as_at, digest, gaps, pool, progress, pdf)
         if target.damaged:
             result.notes.append(f"{out}/{MANIFEST} was damaged: every document was built again")
         return result
@@ -139,14 +137,14 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
             pool.terminate()
 
 
-def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: bool) -> BuildResult:
+def _write(kinds, target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: bool) -> BuildResult:
     """Render into a staging folder, then swap it in."""
     previous = {d["path"]: d for d in (target.manifest or {}).get("documents", [])}
     out = target.real
     staging = staging_folder(out)
     result = BuildResult(target.out, gaps=gaps)
     try:
-        entries = _produce_all(documents, templates, out, staging, previous, result, pool, progress)
+        documents, entries = _produce_all(kinds, templates, out, staging, previous, result, pool, progress)
         if pdf:
             entries += _pdfs(documents, entries, out, staging, previous, result)
         # The generator first: a manifest cut short still says whose folder this is.
@@ -159,46 +157,80 @@ def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.
     return result
 
 
-def _check_templates(documents: list[Document], templates: Path) -> None:
-    missing = sorted({t for d in documents for t in d.templates if not (templates / t).is_file()})
-    if missing:
-        raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in missing])
+def _missing_templates(documents: list[Document], templates: Path) -> set[str]:
+    return {t for d in documents for t in d.templates if not (templates / t).is_file()}
 
 
-def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress) -> list[dict]:
-    """Carry unchanged documents over, render the others; manifest entries in plan order.
+def _produce_all(kinds, templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress) -> tuple[list[Document], list[dict]]:
+    """Carry unchanged documents over, render the others; the documents and their manifest
+    entries in plan order.
 
-    Only this process writes files: workers (if any) return bytes, so the staging folder
-    and the swap behave exactly as in a one-process build.
+    kinds: (place in the plan, documents) of each kind as it is planned. A kind's renders
+    start as soon as it is planned, in the workers if any, while the next kind is planned.
+    Only this process writes files: workers return bytes, so the staging folder and the
+    swap behave exactly as in a one-process build.
     """
-    entries: list = [None] * len(documents)
-    todo: list[tuple[int, str]] = []
-    done = 0
-    for n, document in enumerate(documents):
-        key = fingerprint(document, templates)
-        target = staging / document.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        before = previous.get(document.path)
-        if before and before.get("fingerprint") == key and _carry_over(out / document.path, target, before["sha256"]):
-            result.reused.append(document.path)
-            entries[n] = before
+    planned: list[tuple[int, list[Document]]] = []
+    made: dict[str, dict] = {}  # path -> manifest entry
+    waiting: list = []  # (documents, fingerprints, bodies or the worker's pending answer)
+    missing: set[str] = set()
+    for place, documents in kinds:
+        planned.append((place, documents))
+        lacking = _missing_templates(documents, templates)
+        missing |= lacking
+        todo = []
+        for document in documents:
+            key = fingerprint(document, templates)
+            target = staging / document.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            before = previous.get(document.path)
+            if before and before.get("fingerprint") == key and _carry_over(out / document.path, target, before["sha256"]):
+                result.reused.append(document.path)
+                made[document.path] = before
+            else:
+                todo.append((document, key))
+        if not lacking:  # a kind whose template is missing is reported below, with every other one
+            waiting += _start(todo, templates, pool)
+    if missing:
+        raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in sorted(missing)])
+    documents = [document for _, kind in sorted(planned, key=lambda p: p[0]) for document in kind]
+    done = len(made)
+    for carried in range(1, done + 1) if progress else ():  # counted once the total is known
+        progress(carried, len(documents))
+    for batch, keys, answer in waiting:
+        for document, key, body in zip(batch, keys, _bodies(answer)):
+            (staging / document.path).write_bytes(body)
+            result.written.append(document.path)
+            made[document.path] = _entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
             done += 1
             if progress:
                 progress(done, len(documents))
-        else:
-            todo.append((n, key))
-    for n, key, body in _rendered(documents, todo, templates, pool):
-        document = documents[n]
-        (staging / document.path).write_bytes(body)
-        result.written.append(document.path)
-        entries[n] = _entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
-        done += 1
-        if progress:
-            progress(done, len(documents))
     order = {d.path: n for n, d in enumerate(documents)}
     result.written.sort(key=order.__getitem__)  # plan order, however many processes rendered
     result.reused.sort(key=order.__getitem__)
-    return entries
+    return documents, [made[d.path] for d in documents]
+
+
+def _start(todo: list[tuple[Document, str]], templates: Path, pool) -> list:
+    """Renders begun: a bulletin's copies in one batch, to one worker, which shares what it
+    made once among them (see Document.batch); without workers, rendered here and now."""
+    batches: dict[str, list[tuple[Document, str]]] = {}
+    for document, key in todo:
+        batches.setdefault(document.batch, []).append((document, key))
+    started = []
+    for batch in batches.values():
+        documents, keys = [d for d, _ in batch], [k for _, k in batch]
+        answer = _render_batch((documents, templates)) if pool is None else pool.apply_async(_render_batch, ((documents, templates),))
+        started.append((documents, keys, answer))
+    return started
+
+
+def _bodies(answer) -> list[bytes]:
+    bodies, error = answer if isinstance(answer, tuple) else answer.get()
+    if error:
+        kind, problems = error
+        raise kind(problems)
+    return bodies
 
 
 MAX_WORKERS = 8  # a build of one area has about 80 documents: more workers would mostly start up
@@ -275,39 +307,15 @@ def release_frozen() -> None:
     gc.collect()
 
 
-def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, pool):
-    """(index, fingerprint, bytes) of each document to render, in plan order."""
-    if pool is None:
-        for n, key in todo:
-            yield n, key, _render(documents[n], templates)
-            _tidy()
-        return
-    # A bulletin's copies go to one worker together and share what it made once (see Document.batch).
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for n, key in todo:
-        groups.setdefault(documents[n].batch, []).append((n, key))
-    batches = list(groups.values())
-    tasks = [([documents[n] for n, _ in batch], templates) for batch in batches]
-    for batch, (bodies, error) in zip(batches, pool.imap(_render_batch, tasks)):
-        if error:
-            kind, problems = error
-            raise kind(problems)
-        yield from ((n, key, body) for (n, key), body in zip(batch, bodies))
-
-
-def _render(document: Document, templates: Path) -> bytes:
-    return document.render(templates)
-
-
 def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None, tuple | None]:
-    """In a worker: render documents; our errors travel back as (class, problems)."""
+    """Render documents, in a worker or here; our errors travel back as (class, problems)."""
     documents, templates = task
     if "failed" in _WORKER:
         raise _WORKER["failed"]
     try:
         bodies = []
         for document in documents:
-            bodies.append(_render(document, templates))
+            bodies.append(document.render(templates))
             _tidy()
         return bodies, None
     except DataError as exc:  # TemplateError included; its problems are plain data
