@@ -54,12 +54,19 @@ def inputs_digest(data_dir: Path, templates: Path, as_at: dt.date, options: dict
     return digest.hexdigest()
 
 
+_TEMPLATE_BYTES: dict = {}
+
+
 def fingerprint(document: Document, templates: Path) -> str:
-    body = json.dumps(document.context, sort_keys=True, default=str).encode()
+    """What a document is made from: its context, its templates' bytes, our version."""
+    from .layout.once import per_file
+
+    digest = hashlib.sha256(json.dumps(document.context, sort_keys=True, default=str).encode())
     for name in document.templates:
         template = templates / name
-        body += template.read_bytes() if template.exists() else b""
-    return sha256(body + __version__.encode())
+        digest.update(per_file(_TEMPLATE_BYTES, template, Path.read_bytes) if template.is_file() else b"")  # read once per build, not per document
+    digest.update(__version__.encode())
+    return digest.hexdigest()
 
 
 def manifest_intact(out: Path, manifest: dict) -> bool:

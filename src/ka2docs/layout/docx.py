@@ -90,7 +90,8 @@ def preload() -> None:
 def open_template(path: Path):
     DocxTemplate = _import_docxtpl().DocxTemplate
 
-    body = per_file(_TEMPLATE_BYTES, path, cleaned)  # personal properties and paths gone, limits checked
+    # Personal properties and paths gone, limits checked; kept unzipped, as it is opened once a document.
+    body = per_file(_TEMPLATE_BYTES, path, lambda p: zipfile_.normalise(cleaned(p), compress=False))
     try:
         tpl = DocxTemplate(io.BytesIO(body))
         tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
@@ -212,8 +213,11 @@ def _remember_style_ids(document, template: Path) -> None:
     part.get_style_id = get_style_id
 
 
+_STYLE_NAMES: dict = {}
+
+
 def _require_styles(document, template: Path) -> None:
-    names = {s.name for s in document.styles}
+    names = per_file(_STYLE_NAMES, template, lambda _: {s.name for s in document.styles})  # a template's styles, once
     missing = [s for s in (*PARAGRAPH_STYLES, TABLE_STYLE) if s not in names]
     if missing:
         raise TemplateError([problem(str(template), 0, "styles", f"style '{name}' is missing (allowed: a template defining {', '.join((*PARAGRAPH_STYLES, TABLE_STYLE))})") for name in missing])
