@@ -193,7 +193,7 @@ def full_build(work: Path, as_at: str, cores: int) -> tuple[list[Row], Path]:
         "Full build of the shipped data (no PDF): wall time per document / floor per document",
         f"{ratio:.1f}x ({seconds / count * 1000:.0f} ms / {floor / count * 1000:.1f} ms; {count} documents: "
         + ", ".join(f"{n} {f}" for f, n in sorted(formats.items())) + f"; wall {seconds:.1f} s on {cores} cores, CPU {cpu / count * 1000:.0f} ms per document)",
-        "<= 5x", ratio <= 5,
+        "none: start-up included (the goal is the next row's)", None,
         [(f"Reference: a plain docxtpl render-and-save of {REFERENCE_TEMPLATE.name} (tags only, no body) takes {reference * 1000:.0f} ms per document, "
           f"{reference / (floor / count):.1f}x the floor.")],
         {"floor_per_document": floor / count},
@@ -475,12 +475,13 @@ def main() -> None:
     parser.add_argument("--pdf-documents", type=int, default=50, help="Word documents converted in the PDF row (0: skip)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per start-up timing (the median is used)")
     parser.add_argument("--as-at", default=dt.date.today().isoformat(), help="as-at date of every build (default today: every row of the data is due)")
-    parser.add_argument("--quick", action="store_true", help="a short run: 10 areas, 3 staggered areas, 10 PDF documents")
+    parser.add_argument("--quick", action="store_true", help="a short run: 10 areas, 4 staggered areas, 10 PDF documents")
     parser.add_argument("--only", choices=["pdf"], help="only the PDF-for-a-build rows (a quick look while working on PDF output)")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "latest.md", help="where the table is also written")
     args = parser.parse_args()
     if args.quick:
-        args.areas, args.staggered_areas, args.pdf_documents = min(args.areas, 10), min(args.staggered_areas, 3), min(args.pdf_documents, 10)
+        # An even number of staggered areas: on 2 cores an odd one leaves a worker idle at the end.
+        args.areas, args.staggered_areas, args.pdf_documents = min(args.areas, 10), min(args.staggered_areas, 4), min(args.pdf_documents, 10)
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
@@ -528,7 +529,7 @@ def main() -> None:
         if args.staggered_areas:
             step(f"national, staggered: {args.staggered_areas} areas")
             row, _ = national(work, args.staggered_areas, args.as_at, cores, True,
-                              f"National scale, staggered: {args.staggered_areas} areas whose bulletin dates differ per area (every chart drawn)")
+                              f"National scale, staggered: {args.staggered_areas} areas whose bulletin dates differ per area (every bulletin chart drawn)")
             rows.append(row)
         step("sign-up matrix, 100x the cells")
         rows.append(matrix_scaling())

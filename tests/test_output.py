@@ -152,3 +152,32 @@ def test_contents_swap_for_a_mount_point_keeps_the_folder_and_leaves_it_ours(our
     assert ours.stat().st_ino == inode
     assert sorted(p.name for p in ours.iterdir()) == [".ka2docs-build-test", "manifest.json", "new.docx"]
     assert claim(ours, DATA, TEMPLATES).manifest == {"generator": "ka2docs test", "documents": []}
+
+
+def test_a_forked_worker_does_not_keep_the_folder_locked(tmp_path):
+    """A build's workers are forked while it holds the lock; if the build dies, a worker still
+    finishing a render must not keep the next build out."""
+    import os
+    import signal
+    import time
+
+    from ka2docs.output import Lock
+
+    out = tmp_path / "output"
+    lock = Lock(out).__enter__()
+    ready, started = os.pipe()
+    child = os.fork()
+    if child == 0:  # a worker (started: fork's hooks have run), busy for a while
+        os.write(started, b"1")
+        time.sleep(5)
+        os._exit(0)
+    os.read(ready, 1)
+    try:
+        lock.handle.close()  # the build is gone (killed: its descriptors closed); the worker lives on
+        with Lock(out):
+            pass
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        os.close(ready)
+        os.close(started)

@@ -50,12 +50,19 @@ def inputs_digest(data_dir: Path, templates: Path, as_at: dt.date, options: dict
     return digest.hexdigest()
 
 
+_TEMPLATE_BYTES: dict = {}
+
+
 def fingerprint(document: Document, templates: Path) -> str:
-    body = json.dumps(document.context, sort_keys=True, default=str).encode()
+    """What a document is made from: its context, its templates' bytes, our version."""
+    from .layout.once import per_file
+
+    digest = hashlib.sha256(json.dumps(document.context, sort_keys=True, default=str).encode())
     for name in document.templates:
         template = templates / name
-        body += template.read_bytes() if template.exists() else b""
-    return sha256(body + __version__.encode())
+        digest.update(per_file(_TEMPLATE_BYTES, template, Path.read_bytes) if template.is_file() else b"")  # read once per build, not per document
+    digest.update(__version__.encode())
+    return digest.hexdigest()
 
 
 def manifest_intact(out: Path, manifest: dict) -> bool:
@@ -113,7 +120,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
         return BuildResult(out, unchanged=True, documents=old["documents"])
 
     # Imported only now: a build with nothing to do should not pay for them.
-    from .documents.plan import plan
+    from .documents.plan import plan_by_kind
     from .validate import check
 
     # The workers start now and load the Word and Excel libraries while this process
@@ -123,13 +130,11 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
     try:
         gaps: list = []
         data = check(data_dir, as_at, strict=strict, warnings=gaps)
-        documents = plan(data, as_at)
-        _check_templates(documents, templates)
         if pdf:
             from .layout import pdf as pdf_format
 
             pdf_format.require_libreoffice()
-        result = _write(documents, target, templates, as_at, digest, gaps, pool, progress, pdf)
+        result = _write(plan_by_kind(data, as_at), target, templates, as_at, digest, gaps, pool, progress, pdf)
         if target.damaged:
             result.notes.append(f"{out}/{MANIFEST} was damaged: every document was built again")
         return result
@@ -138,7 +143,7 @@ def _build(data_dir: Path, target: Claim, templates: Path, as_at: dt.date, pdf: 
             pool.terminate()
 
 
-def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: str | bool) -> BuildResult:
+def _write(kinds, target: Claim, templates: Path, as_at: dt.date, digest: str, gaps: list, pool, progress, pdf: str | bool) -> BuildResult:
     """Render into a staging folder (PDFs converted meanwhile), then swap it in."""
     previous = {d["path"]: d for d in (target.manifest or {}).get("documents", [])}
     out = target.real
@@ -150,9 +155,9 @@ def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.
             from .build_pdf import BuildPdfs
 
             pdfs = BuildPdfs(out, staging, previous, result, server=pdf == "server")
-        entries = _produce_all(documents, templates, out, staging, previous, result, pool, progress, pdfs)
+        documents, entries = _produce_all(kinds, templates, out, staging, previous, result, pool, progress, pdfs)
         if pdfs:
-            entries += pdfs.finish()
+            entries += pdfs.finish(documents)
         # The generator first: a manifest cut short still says whose folder this is.
         manifest = {"generator": f"ka2docs {__version__}", "as_at": as_at.isoformat(), "inputs": digest, "documents": [dict(sorted(e.items())) for e in entries]}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -165,53 +170,108 @@ def _write(documents: list[Document], target: Claim, templates: Path, as_at: dt.
     return result
 
 
-def _check_templates(documents: list[Document], templates: Path) -> None:
-    missing = sorted({t for d in documents for t in d.templates if not (templates / t).is_file()})
-    if missing:
-        raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in missing])
+def _missing_templates(documents: list[Document], templates: Path) -> set[str]:
+    return {t for d in documents for t in d.templates if not (templates / t).is_file()}
 
 
-def _produce_all(documents: list[Document], templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress, pdfs=None) -> list[dict]:
-    """Carry unchanged documents over, render the others; manifest entries in plan order.
+def _produce_all(kinds, templates: Path, out: Path, staging: Path, previous: dict, result: BuildResult, pool, progress, pdfs=None) -> tuple[list[Document], list[dict]]:
+    """Carry unchanged documents over, render the others; the documents and their manifest
+    entries in plan order.
 
-    Only this process writes files: workers (if any) return bytes, so the staging folder
-    and the swap behave exactly as in a one-process build. Each Word file goes to `pdfs`
-    (build_pdf.BuildPdfs) as soon as it is in the staging folder.
+    kinds: (place in the plan, documents) of each kind as it is planned. A kind's renders
+    start as soon as it is planned, in the workers if any, while the next kind is planned.
+    Only this process writes files: workers return bytes, so the staging folder and the
+    swap behave exactly as in a one-process build. With `pdfs` (build_pdf.BuildPdfs) each
+    Word file goes to it as soon as it is in the staging folder, renders written as they
+    finish.
     """
-    entries: list = [None] * len(documents)
-    todo: list[tuple[int, str]] = []
-    done = 0
-    for n, document in enumerate(documents):
-        key = fingerprint(document, templates)
-        target = staging / document.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        before = previous.get(document.path)
-        if before and before.get("fingerprint") == key and carry_over(out / document.path, target, before["sha256"]):
-            result.reused.append(document.path)
-            entries[n] = before
+    planned: list[tuple[int, list[Document]]] = []
+    made: dict[str, dict] = {}  # path -> manifest entry
+    waiting: list = []  # (documents, fingerprints, bodies or the worker's pending answer)
+    missing: set[str] = set()
+    for place, documents in kinds:
+        planned.append((place, documents))
+        lacking = _missing_templates(documents, templates)
+        missing |= lacking
+        todo = []
+        for document in documents:
+            key = fingerprint(document, templates)
+            target = staging / document.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            before = previous.get(document.path)
+            if before and before.get("fingerprint") == key and carry_over(out / document.path, target, before["sha256"]):
+                result.reused.append(document.path)
+                made[document.path] = before
+                if pdfs and document.format == "docx":
+                    pdfs.add(document, before)
+            else:
+                todo.append((document, key))
+        if not lacking:  # a kind whose template is missing is reported below, with every other one
+            if pdfs:
+                pdfs.order(todo)
+            waiting += _start(todo, templates, pool)
+    if missing:
+        raise TemplateError([problem(str(templates / m), 0, "", "template file is missing (allowed: the shipped templates, restyled)") for m in sorted(missing)])
+    documents = [document for _, kind in sorted(planned, key=lambda p: p[0]) for document in kind]
+    done = len(made)
+    for carried in range(1, done + 1) if progress else ():  # counted once the total is known
+        progress(carried, len(documents))
+    for batch, keys, bodies in _as_ready(waiting) if pdfs else ((b, k, _bodies(a)) for b, k, a in waiting):
+        for document, key, body in zip(batch, keys, bodies):
+            (staging / document.path).write_bytes(body)
+            result.written.append(document.path)
+            made[document.path] = manifest_entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
             if pdfs and document.format == "docx":
-                pdfs.add(n, document, before)
+                pdfs.add(document, made[document.path])
             done += 1
             if progress:
                 progress(done, len(documents))
-        else:
-            todo.append((n, key))
-    if pdfs:
-        pdfs.order(documents, todo)
-    for n, key, body in _rendered(documents, todo, templates, pool, unordered=pdfs is not None):
-        document = documents[n]
-        (staging / document.path).write_bytes(body)
-        result.written.append(document.path)
-        entries[n] = manifest_entry(document.path, document.kind, document.format, document.classification, body, key, document.template)
-        if pdfs and document.format == "docx":
-            pdfs.add(n, document, entries[n])
-        done += 1
-        if progress:
-            progress(done, len(documents))
     order = {d.path: n for n, d in enumerate(documents)}
     result.written.sort(key=order.__getitem__)  # plan order, however many processes rendered
     result.reused.sort(key=order.__getitem__)
-    return entries
+    return documents, [made[d.path] for d in documents]
+
+
+def _start(todo: list[tuple[Document, str]], templates: Path, pool) -> list:
+    """Renders begun: a bulletin's copies in one batch, to one worker, which shares what it
+    made once among them (see Document.batch); without workers, rendered here and now."""
+    batches: dict[str, list[tuple[Document, str]]] = {}
+    for document, key in todo:
+        batches.setdefault(document.batch, []).append((document, key))
+    started = []
+    for batch in batches.values():
+        documents, keys = [d for d, _ in batch], [k for _, k in batch]
+        answer = _render_batch((documents, templates)) if pool is None else pool.apply_async(_render_batch, ((documents, templates),))
+        started.append((documents, keys, answer))
+    return started
+
+
+def _bodies(answer) -> list[bytes]:
+    bodies, error = answer if isinstance(answer, tuple) else answer.get()
+    if error:
+        kind, problems = error
+        raise kind(problems)
+    return bodies
+
+
+def _as_ready(waiting: list):
+    """(documents, fingerprints, bodies) of each batch as its render finishes, so a long
+    one does not hold back the Word files after it; an error raised is the first in plan
+    order, as when they are taken in turn."""
+    pending = list(range(len(waiting)))
+    while pending:
+        ready = [i for i in pending if isinstance(waiting[i][2], tuple) or waiting[i][2].ready()]
+        if not ready:
+            waiting[pending[0]][2].wait(0.01)
+            continue
+        for i in ready:
+            answer = waiting[i][2]
+            if (answer if isinstance(answer, tuple) else answer.get())[1] is not None:
+                for j in (j for j in pending if j < i):
+                    _bodies(waiting[j][2])  # an earlier batch's error first
+                _bodies(answer)
+            pending.remove(i)
+            yield waiting[i][0], waiting[i][1], _bodies(answer)
 
 
 MAX_WORKERS = 8  # a build of one area has about 80 documents: more workers would mostly start up
@@ -288,49 +348,16 @@ def release_frozen() -> None:
     gc.collect()
 
 
-def _rendered(documents: list[Document], todo: list[tuple[int, str]], templates: Path, pool, unordered: bool = False):
-    """(index, fingerprint, bytes) of each document to render, in the order of `todo`
-    (unordered: as each is rendered)."""
-    if pool is None:
-        for n, key in todo:
-            yield n, key, _render(documents[n], templates)
-            _tidy()
-        return
-    # A bulletin's copies go to one worker together and share what it made once (see Document.batch).
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for n, key in todo:
-        groups.setdefault(documents[n].batch, []).append((n, key))
-    batches = list(groups.values())
-    tasks = [(b, [documents[n] for n, _ in batch], templates) for b, batch in enumerate(batches)]
-    # As they come (a long document first does not hold back the rest); the first error
-    # in plan order is the one raised, whichever worker finished first.
-    errors = []
-    for b, bodies, error in pool.imap_unordered(_render_batch, tasks) if unordered else pool.imap(_render_batch, tasks):
-        if error:
-            errors.append((b, error))
-            if not unordered:
-                break
-        elif not errors:
-            yield from ((n, key, body) for (n, key), body in zip(batches[b], bodies))
-    if errors:
-        kind, problems = min(errors, key=lambda e: e[0])[1]
-        raise kind(problems)
-
-
-def _render(document: Document, templates: Path) -> bytes:
-    return document.render(templates)
-
-
-def _render_batch(task: tuple[int, list[Document], Path]) -> tuple[int, list[bytes] | None, tuple | None]:
-    """In a worker: render documents; our errors travel back as (class, problems)."""
-    number, documents, templates = task
+def _render_batch(task: tuple[list[Document], Path]) -> tuple[list[bytes] | None, tuple | None]:
+    """Render documents, in a worker or here; our errors travel back as (class, problems)."""
+    documents, templates = task
     if "failed" in _WORKER:
         raise _WORKER["failed"]
     try:
         bodies = []
         for document in documents:
-            bodies.append(_render(document, templates))
+            bodies.append(document.render(templates))
             _tidy()
-        return number, bodies, None
+        return bodies, None
     except DataError as exc:  # TemplateError included; its problems are plain data
-        return number, None, (type(exc), exc.problems)
+        return None, (type(exc), exc.problems)

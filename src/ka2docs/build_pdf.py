@@ -30,14 +30,14 @@ POLL = 0.05  # seconds a converting thread waits for the render's next Word file
 
 
 class BuildPdfs:
-    """with BuildPdfs(...) as pdfs: pdfs.add(document, entry) per Word file; pdfs.finish()."""
+    """with BuildPdfs(...) as pdfs: pdfs.add(document, entry) per Word file; pdfs.finish(documents)."""
 
     def __init__(self, out: Path, staging: Path, previous: dict, result, server: bool = True):
         self.out, self.staging, self.previous, self.result = out, staging, previous, result
         self.server_wanted = server and pdf_server.wanted()
         self.options: dict = {}  # filled in the background (it asks soffice its version)
-        self.todo: list[tuple[int, object, str, str]] = []  # (order, document, pdf path, fingerprint)
-        self.made: list[tuple[int, dict]] = []
+        self.todo: list[tuple[object, str, str]] = []  # (document, pdf path, fingerprint)
+        self.made: list[tuple[str, dict]] = []  # (Word file's path, the PDF's manifest entry)
         self.jobs: queue.Queue = queue.Queue()
         self.rendered = threading.Event()  # no more Word files will come
         self.closing = threading.Event()
@@ -58,26 +58,26 @@ class BuildPdfs:
         self.close()
 
     @staticmethod
-    def order(documents: list, todo: list[tuple[int, str]]) -> None:
-        """Render Word files first, the longest first: the longest conversions start
-        earliest and the short ones fill in at the end (the size of a document's context
-        is a fair measure of how long LibreOffice takes over it)."""
+    def order(todo: list[tuple[object, str]]) -> None:
+        """Within a kind, render Word files first, the longest first: the longest
+        conversions start earliest and the short ones fill in at the end (the size of a
+        document's context is a fair measure of how long LibreOffice takes over it)."""
         weight: dict[str, int] = {}
-        for n, _ in todo:
-            if documents[n].format == "docx":  # a bulletin's HTML and e-mail go with its Word copy
-                weight[documents[n].id] = len(json.dumps(documents[n].context, sort_keys=True, default=str))
-        todo.sort(key=lambda t: -weight.get(documents[t[0]].id, -1))
+        for document, _ in todo:
+            if document.format == "docx":  # a bulletin's HTML and e-mail go with its Word copy
+                weight[document.batch] = len(json.dumps(document.context, sort_keys=True, default=str))
+        todo.sort(key=lambda t: -weight.get(t[0].batch, -1))
 
-    def add(self, order: int, document, entry: dict) -> None:
+    def add(self, document, entry: dict) -> None:
         """A Word file is in the staging folder: carry its PDF over, or queue it."""
         path = PurePosixPath(document.path).with_suffix(".pdf").as_posix()
         key = self.fingerprint(entry)
         before = self.previous.get(path)
         if before and before.get("fingerprint") == key and carry_over(self.out / path, self.staging / path, before["sha256"]):
             self.result.reused.append(path)
-            self.made.append((order, before))
+            self.made.append((document.path, before))
             return
-        self.todo.append((order, document, path, key))
+        self.todo.append((document, path, key))
         self.jobs.put(self.staging / document.path)
         if self.opener is None:
             self.started = time.monotonic()
@@ -152,7 +152,7 @@ class BuildPdfs:
 
     # --- the end of the build ----------------------------------------------------------
 
-    def finish(self) -> list[dict]:
+    def finish(self, documents: list) -> list[dict]:
         """Every PDF written and made reproducible; their manifest entries in plan order."""
         self.rendered.set()
         if self.todo:
@@ -173,12 +173,13 @@ class BuildPdfs:
                 if not self.threads:
                     self.mode, self.workers = "batch", 1
                 pdf.convert(rest, mode="batch", timeout=max(1.0, deadline - time.monotonic()))  # finished there
-            for order, document, path, key in self.todo:
+            for document, path, key in self.todo:
                 body = (self.staging / path).read_bytes()
                 self.result.written.append(path)
-                self.made.append((order, manifest_entry(path, document.kind, "pdf", document.classification, body, key, document.template)))
+                self.made.append((document.path, manifest_entry(path, document.kind, "pdf", document.classification, body, key, document.template)))
         self.result.pdf = pdf.Report(self.mode if self.todo else "none", self.workers, len(self.todo), time.monotonic() - self.started, "; ".join(dict.fromkeys(self.notes)))
-        return [entry for _, entry in sorted(self.made, key=lambda m: m[0])]
+        order = {d.path: n for n, d in enumerate(documents)}
+        return [entry for _, entry in sorted(self.made, key=lambda m: order[m[0]])]
 
     def close(self) -> None:
         """Stop converting (the server keeps running for the next build)."""

@@ -96,6 +96,26 @@ def _parse(text: str) -> dict | None:
     return manifest
 
 
+_HELD: set = set()  # the lock files this process holds open
+
+
+def _forget_locks_in_child() -> None:
+    """A forked worker closes its copy of the lock: if the build is killed, the lock goes
+    with it, though a worker may still be finishing a render it was given."""
+    for handle in list(_HELD):
+        try:  # the descriptor now points at /dev/null: the file object stays safe to close
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, handle.fileno())
+            os.close(null)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
 class Lock:
     """One build at a time per output folder: a second exits 2 naming the process that holds it.
 
@@ -134,6 +154,7 @@ class Lock:
         handle.write(f"process {os.getpid()}\n")
         handle.flush()
         self.handle = handle
+        _HELD.add(handle)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -141,6 +162,7 @@ class Lock:
             self.path.unlink()
         except OSError:
             pass
+        _HELD.discard(self.handle)
         self.handle.close()
 
 

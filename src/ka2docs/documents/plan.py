@@ -8,19 +8,33 @@ Each kind's module answers `documents(now)`: the documents it has as at that pos
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from ..history import position
 from ..model import DataSet
 from . import action_plans, bulletins, monitoring_report, monitoring_returns, refresh, reports, signup_matrix, submission
 from .document import Document
 
-KINDS = (submission, signup_matrix, reports, action_plans, bulletins, refresh, monitoring_returns, monitoring_report)
+KINDS = (submission, signup_matrix, reports, action_plans, bulletins, refresh, monitoring_returns, monitoring_report)  # as listed
+
+
+# The kinds whose documents take longest to render (charts, long bodies) are planned
+# first, so a build's workers start on them while the rest is planned, and no long
+# render is left for the end, one worker busy and the others idle.
+LONGEST_FIRST = (monitoring_report, bulletins, reports, action_plans, submission, signup_matrix, refresh, monitoring_returns)
 
 
 def plan(data: DataSet, as_at: dt.date) -> list[Document]:
     """Every document due as at the date, in a stable order."""
     now = position(data, as_at)
     return [document for kind in KINDS for document in kind.documents(now)]
+
+
+def plan_by_kind(data: DataSet, as_at: dt.date) -> Iterator[tuple[int, list[Document]]]:
+    """(its place in KINDS, its documents) of each kind, planned one kind at a time, longest to render first."""
+    now = position(data, as_at)
+    for kind in LONGEST_FIRST:
+        yield KINDS.index(kind), kind.documents(now)
 
 
 def preload() -> None:

@@ -88,8 +88,10 @@ def _png(image) -> bytes:
     """
     width, height = image.size
     stride = 3 * width
-    pixels = image.tobytes()
-    rows = b"".join(b"\0" + pixels[n : n + stride] for n in range(0, stride * height, stride))
+    pixels = memoryview(image.tobytes())
+    deflate = zlib.compressobj(3)  # fed row by row: no copy of the whole image with the filter bytes in
+    data = [deflate.compress(part) for n in range(0, stride * height, stride) for part in (b"\0", pixels[n : n + stride])]
+    data.append(deflate.flush())
     per_metre = round(DPI / 0.0254)
 
     def chunk(kind: bytes, body: bytes) -> bytes:
@@ -99,7 +101,7 @@ def _png(image) -> bytes:
         b"\x89PNG\r\n\x1a\n",
         chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
         chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        chunk(b"IDAT", zlib.compress(rows, 3)),
+        chunk(b"IDAT", b"".join(data)),
         chunk(b"IEND", b""),
     ))
 

@@ -88,13 +88,26 @@ def preload() -> None:
 
 
 def open_template(path: Path):
+    """The template ready to render: a copy of the one opened first in this process (python-docx
+    opens a package in three times the time a copy of the opened one takes)."""
+    import copy
+
     DocxTemplate = _import_docxtpl().DocxTemplate
 
-    body = per_file(_TEMPLATE_BYTES, path, cleaned)  # personal properties and paths gone, limits checked
+    body, opened = per_file(_TEMPLATE_BYTES, path, _opened)
+    tpl = DocxTemplate(io.BytesIO(body))
+    tpl.docx = copy.deepcopy(opened)
+    tpl.init_docx()
+    return tpl
+
+
+def _opened(path: Path):
+    """The cleaned template (personal properties and paths gone, limits checked), unzipped, and opened."""
+    from docx import Document
+
+    body = zipfile_.normalise(cleaned(path), compress=False)
     try:
-        tpl = DocxTemplate(io.BytesIO(body))
-        tpl.init_docx()  # docxtpl opens the file lazily; a damaged one must fail here, as a TemplateError
-        return tpl
+        return body, Document(io.BytesIO(body))
     except Exception as exc:  # noqa: BLE001 - a damaged or non-Word file raises many kinds
         reason = re.sub(r"file '<_io\.BytesIO object at 0x[0-9a-f]+>' ", "", str(exc))  # it was read from memory, after cleaning
         raise TemplateError([problem(str(path), 0, "", f"cannot open Word template: {reason} (allowed: a .docx file)")]) from None
@@ -212,8 +225,11 @@ def _remember_style_ids(document, template: Path) -> None:
     part.get_style_id = get_style_id
 
 
+_STYLE_NAMES: dict = {}
+
+
 def _require_styles(document, template: Path) -> None:
-    names = {s.name for s in document.styles}
+    names = per_file(_STYLE_NAMES, template, lambda _: {s.name for s in document.styles})  # a template's styles, once
     missing = [s for s in (*PARAGRAPH_STYLES, TABLE_STYLE) if s not in names]
     if missing:
         raise TemplateError([problem(str(template), 0, "styles", f"style '{name}' is missing (allowed: a template defining {', '.join((*PARAGRAPH_STYLES, TABLE_STYLE))})") for name in missing])

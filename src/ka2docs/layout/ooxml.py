@@ -6,6 +6,7 @@ names, so a check reads a file the way any client would, never through our write
 
 from __future__ import annotations
 
+import functools
 import zipfile
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -48,6 +49,7 @@ def column_number(letters: str) -> int:
     return number
 
 
+@functools.lru_cache(maxsize=4096)  # a workbook's writer asks for the same few columns on every row
 def letter(column: int) -> str:
     """A column's letters from its number: 1 is A, 27 is AA."""
     letters = ""

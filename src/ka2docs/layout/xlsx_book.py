@@ -173,15 +173,17 @@ class Sheet:
         `literal`: text stays text even where it reads as a number (see cell_xml)."""
         element = self.rows.get(sample)
         kept = {k: v for k, v in element.attrib.items() if k not in ("r", "spans") and "}" not in k} if attributes and element is not None else {}
-        lines, parts = 1, []
+        lines, parts, styles, widest = 1, [], self.book.styles, self.max_column
         for column, style, value in cells:
             if style is None and value is None:
                 continue
-            parts.append(cell_xml(f"{letter(column)}{n}", style, value, self.book.styles, literal))
-            self.max_column = max(self.max_column, column)
-            if fit and isinstance(value, str) and value and (literal or not (NUMBER.match(value) and len(value) < 15)):
+            parts.append(cell_xml(f"{letter(column)}{n}", style, value, styles, literal))
+            widest = max(widest, column)
+            if fit and value and isinstance(value, str) and (literal or len(value) >= 15 or not NUMBER.match(value)):
                 per_line = max(1, int(self.widths.get(column, DEFAULT_WIDTH) * 1.1))
-                lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
+                if len(value) > per_line or "\n" in value:  # else one line, as a row is
+                    lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n")))
+        self.max_column = widest
         if lines > 1:  # never lower than the sample row was made
             kept.update(ht=f"{max(15 * lines, float(kept.get('ht') or 0)):g}", customHeight="1")
         if n in self.written:

@@ -10,6 +10,11 @@ import re
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # and lone surrogates, which UTF-8 cannot encode
 
 
+SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff&<>\"]")  # what escape changes
+
+
 def escape(text: str) -> str:
     """For element text and attribute values alike."""
+    if not SPECIAL.search(text):  # most text from data: nothing to change
+        return text
     return NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -34,21 +34,24 @@ _KEPT_BYTES = [0]
 MAX_KEPT_BYTES = 32 * 1024 * 1024  # a templates folder's parts many times over
 
 
-def normalise(data: bytes) -> bytes:
+def normalise(data: bytes, compress: bool = True) -> bytes:
     """Rewrite an archive with fixed timestamps and permissions, members in their order."""
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return archive([(info.filename, source.read(info.filename)) for info in source.infolist()])
+        return archive([(info.filename, source.read(info.filename)) for info in source.infolist()], compress)
 
 
-def archive(members: list[tuple[str, bytes]]) -> bytes:
-    """A zip of (name, bytes) members, in order, with fixed timestamps and permissions."""
+def archive(members: list[tuple[str, bytes]], compress: bool = True) -> bytes:
+    """A zip of (name, bytes) members, in order, with fixed timestamps and permissions.
+
+    compress=False: every member stored as it is, for an archive read again and again
+    in memory (a template), never written out."""
     out, central, offset = [], [], 0
     for name, body in members:
         encoded = name.encode("ascii") if name.isascii() else name.encode("utf-8")
         flags = 0 if name.isascii() else UTF8
-        method = STORED if name.lower().endswith(COMPRESSED) else DEFLATED
+        method = STORED if not compress or name.lower().endswith(COMPRESSED) else DEFLATED
         crc, data = (zlib.crc32(body), body) if method == STORED else _deflate(body)
         if max(len(body), len(data), offset) >= LIMIT:
             raise ValueError(f"{name}: too large for a document archive")
