@@ -81,3 +81,37 @@ def test_the_pdf_servers_folder_is_private_and_never_someone_elses(tmp_path, mon
 def test_pdf_server_status_says_none_runs_without_libreoffice(tmp_path):
     result = run_cli("pdf-server", "status", env={"KA2DOCS_RUNTIME_DIR": str(tmp_path / "rt"), "PATH": str(tmp_path)})
     assert result.returncode == 1 and "no PDF server running" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_renders_taken_as_they_finish_still_raise_the_first_error_in_plan_order():
+    """With --pdf a build writes renders as they finish (build._as_ready); when two fail,
+    the problem reported must not depend on which worker was quicker."""
+    import pytest
+
+    from ka2docs.build import _as_ready
+    from ka2docs.errors import DataError, problem
+
+    class Late:  # a worker's answer that is not ready at first
+        def __init__(self, answer, polls):
+            self.answer, self.polls = answer, polls
+
+        def ready(self):
+            self.polls -= 1
+            return self.polls < 0
+
+        def wait(self, timeout):
+            pass
+
+        def get(self):
+            return self.answer
+
+    early, late = problem("a.csv", 1, "", "first in plan order"), problem("b.csv", 1, "", "second")
+    first, second = (DataError, [early]), (DataError, [late])
+    waiting = [(["a"], ["ka"], ([b"A"], None)), (["b"], ["kb"], Late((None, first), 3)), (["c"], ["kc"], (None, second))]
+    taken = []
+    with pytest.raises(DataError) as raised:
+        for batch, _, bodies in _as_ready(waiting):
+            taken.append((batch, bodies))
+    assert raised.value.problems == [early] and taken == [(["a"], [b"A"])]
+    in_turn = [(["a"], ["ka"], ([b"A"], None)), (["b"], ["kb"], Late(([b"B"], None), 3)), (["c"], ["kc"], ([b"C"], None))]
+    assert sorted(b[0][0] for b in _as_ready(in_turn)) == ["a", "b", "c"]
