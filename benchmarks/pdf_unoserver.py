@@ -94,7 +94,7 @@ def by_unoserver(files: list[Path], workers: int) -> None:
             process.wait(timeout=60)
         shutil.rmtree(profile, ignore_errors=True)
     for path in files:
-        pdf._finish(path)
+        pdf.finish(path)
 
 
 def main() -> None:
