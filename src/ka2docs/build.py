@@ -337,13 +337,17 @@ def _tidy() -> None:
 
 
 def release_frozen() -> None:
-    """In our own workers, after each task (an area of build-all): give the frozen objects
-    back to the collector and collect, so a worker's memory does not grow with the number
-    of areas it has built (frozen cycles, python-docx's, are otherwise never freed)."""
+    """In our own workers, after each task (an area of build-all): forget what the area's
+    build remembered (charts, workbooks, deflated parts), give the frozen objects back to
+    the collector and collect, so a worker's memory does not grow with the number of areas
+    it has built (frozen cycles, python-docx's, are otherwise never freed)."""
     if not _WORKER["on"]:
         return
     import gc
 
+    from .layout.once import forget
+
+    forget()
     gc.unfreeze()
     gc.collect()
 

@@ -29,10 +29,25 @@ def per_file(store: dict, path: Path, work: Callable[[Path], object]):
     return store[key]
 
 
+_STORES: list[dict] = []  # every store remembered() has filled, so a worker can empty them between areas
+
+
 def remembered(store: dict, key: str, work: Callable[[], bytes]) -> bytes:
     """work(), or what it gave last time for the same key (the oldest is forgotten first)."""
+    if not any(known is store for known in _STORES):
+        _STORES.append(store)
     if key not in store:
         if len(store) >= MAX_REMEMBERED:
             store.pop(next(iter(store)))
         store[key] = work()
     return store[key]
+
+
+def forget() -> None:
+    """Empty what one build remembered (a national worker, between areas: no area's
+    charts or workbooks serve another's, and memory stays flat however many it builds)."""
+    from . import zipfile_
+
+    for store in _STORES:
+        store.clear()
+    zipfile_.forget()

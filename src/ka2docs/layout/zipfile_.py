@@ -31,7 +31,7 @@ _END = struct.Struct("<4s4H2LH")
 _DEFLATED: dict[bytes, tuple[int, bytes]] = {}  # part bytes -> (crc, deflated): parts repeat across documents
 _SEEN: set[int] = set()  # hashes of parts deflated once: a part is kept the second time it comes
 _KEPT_BYTES = [0]
-MAX_KEPT_BYTES = 32 * 1024 * 1024  # a templates folder's parts many times over
+MAX_KEPT_BYTES = 16 * 1024 * 1024  # a templates folder's parts many times over
 
 
 def normalise(data: bytes, compress: bool = True) -> bytes:
@@ -80,3 +80,10 @@ def _deflate(body: bytes) -> tuple[int, bytes]:
     elif len(_SEEN) < 100_000:
         _SEEN.add(key)
     return done
+
+
+def forget() -> None:
+    """Empty the parts kept (see layout.once.forget)."""
+    _DEFLATED.clear()
+    _SEEN.clear()
+    _KEPT_BYTES[0] = 0
