@@ -50,7 +50,7 @@ def test_the_fast_save_writes_what_docxtpl_would(tmp_path):
     from ka2docs.data.load import load
     from ka2docs.documents import reports
     from ka2docs.history import position
-    from ka2docs.layout import docx, zipfile_
+    from ka2docs.layout import docx, docx_body, zipfile_
 
     document = next(d for d in reports.documents(position(load(DATA), dt.date(2008, 5, 1))) if d.path == COUNTY)
     template = TEMPLATES / document.template
@@ -64,7 +64,7 @@ def test_the_fast_save_writes_what_docxtpl_would(tmp_path):
 
     through = docx.open_template(template)  # the long way: the body built first, as the tag's value
     through.render_init()
-    body = docx._body(through, document.context["body"], template)
+    body = docx_body.body_xml(through, document.context["body"], template)
     through.render({**values, "body": Markup(body)}, jinja_env=docx.environment(), autoescape=True)
     docx._set_properties(through.docx, document.context["properties"])
     slow = io.BytesIO()

@@ -14,14 +14,12 @@ the same warm workers, kept running between builds) and converts while it render
 Every run has its own LibreOffice profile folder (so two builds can run at once, and a
 user's open LibreOffice is never touched), a time limit, and tagged PDF output (PDF/UA
 where the installed LibreOffice has it). LibreOffice stamps each PDF with the clock and a
-random ID; `reproducible` puts the document's own date and a hash of the content there,
+random ID; `reproducible` (pdf_stamp.py) puts the document's own date and a hash of the content there,
 so the same Word file always gives the same PDF.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import os
 import queue
@@ -34,12 +32,12 @@ import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
 from ..errors import ConversionError, ToolMissing
+from .pdf_stamp import document_date, reproducible
 
 TIMEOUT = 300.0  # seconds for a whole batch
 INSTALL = (
@@ -364,46 +362,6 @@ class Workers:
             _kill(process)
         self.processes = []
         shutil.rmtree(self.profile, ignore_errors=True)
-
-
-# --- the same PDF for the same document -------------------------------------------------
-
-PDF_DATE = re.compile(rb"(\(D:)(\d{14})")
-XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})")
-PDF_ID = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>)")
-CHECKSUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)")
-EPOCH = dt.date(1980, 1, 1)  # as for zip members: no trace of when we ran
-
-
-def reproducible(body: bytes, day: dt.date | None) -> bytes:
-    """Clock stamps -> the document's date; random ID -> a hash of the content.
-
-    Every replacement keeps its length, so the cross-reference offsets stay right.
-    """
-    day = day or EPOCH
-    stamp = day.strftime("%Y%m%d").encode() + b"000000"
-    body = PDF_DATE.sub(lambda m: m.group(1) + stamp, body)
-    body = XMP_DATE.sub(lambda m: m.group(1) + day.isoformat().encode() + b"T00:00:00", body)
-    blank = PDF_ID.sub(lambda m: m.group(1) + b"0" * len(m.group(2)) + m.group(3) + b"0" * len(m.group(4)) + m.group(5), body)
-    blank = CHECKSUM.sub(lambda m: m.group(1) + b"0" * len(m.group(2)), blank)
-    digest = hashlib.sha256(blank).hexdigest().upper().encode()
-
-    def fit(n: int) -> bytes:
-        return (digest * (n // len(digest) + 1))[:n]
-
-    body = PDF_ID.sub(lambda m: m.group(1) + fit(len(m.group(2))) + m.group(3) + fit(len(m.group(4))) + m.group(5), blank)
-    return CHECKSUM.sub(lambda m: m.group(1) + fit(len(m.group(2))), body)
-
-
-def document_date(path: Path) -> dt.date | None:
-    """The date an Office file says it was created (ka2docs writes the as-at date there)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return None
-    match = re.search(rb"<dcterms:created[^>]*>(\d{4}-\d{2}-\d{2})", core)
-    return dt.date.fromisoformat(match.group(1).decode()) if match else None
 
 
 if __name__ == "__main__":  # python -m ka2docs.layout.pdf FILE... (a manual check)
