@@ -11,6 +11,7 @@ them as a spreadsheet.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from .. import history
 from ..history import Position
@@ -27,16 +28,20 @@ HTML_TEMPLATE, SUBMISSION_TEMPLATE = "html/bulletin.html.j2", "xlsx/submission.x
 
 def documents(now: Position) -> list[Document]:
     """Every bulletin dated on or before as_at: Word, HTML, the e-mail and its draft submission."""
+    return [document for batch in batches(now) for document in batch]
+
+
+def batches(now: Position) -> Iterator[list[Document]]:
+    """documents(now), one bulletin at a time: a build renders each while the next is planned."""
     data = now.data
     schedule = sorted(data.bulletins, key=lambda b: (b.date, b.number))
-    out = []
     for n, bulletin in enumerate(schedule):
         if not now.has_come(bulletin.date):
             break
         doc_id = f"bulletins/bulletin-{bulletin.number:02d}"
         submission = context.submission(now.at(bulletin.date))
         ctx = bulletin_context(data, schedule, n, now.at)
-        out += [
+        yield [
             Document(doc_id, "bulletin", "docx/bulletin.docx", ctx, docx.render),
             Document(doc_id, "bulletin", HTML_TEMPLATE, ctx, html.render),
             # The e-mail lays out the same words from the HTML template and attaches the
@@ -44,7 +49,6 @@ def documents(now: Position) -> list[Document]:
             Document(doc_id, "bulletin", HTML_TEMPLATE, {**ctx, "submission": submission, "submission_template": SUBMISSION_TEMPLATE}, eml.bulletin, file_format="eml", uses=(SUBMISSION_TEMPLATE,)),
             Document(f"{doc_id}-submission", "submission", SUBMISSION_TEMPLATE, submission, xlsx.submission, together=doc_id),
         ]
-    return out
 
 
 def previous_date(schedule: list[Bulletin], n: int) -> dt.date:

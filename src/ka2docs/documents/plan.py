@@ -31,10 +31,16 @@ def plan(data: DataSet, as_at: dt.date) -> list[Document]:
 
 
 def plan_by_kind(data: DataSet, as_at: dt.date) -> Iterator[tuple[int, list[Document]]]:
-    """(its place in KINDS, its documents) of each kind, planned one kind at a time, longest to render first."""
+    """(its place in KINDS, its documents) of each kind, planned one kind at a time, longest
+    to render first; a kind that plans in batches (bulletins, one at a time) gives each batch."""
     now = position(data, as_at)
     for kind in LONGEST_FIRST:
-        yield KINDS.index(kind), kind.documents(now)
+        place = KINDS.index(kind)
+        if hasattr(kind, "batches"):
+            for batch in kind.batches(now):
+                yield place, batch
+        else:
+            yield place, kind.documents(now)
 
 
 def preload() -> None:
