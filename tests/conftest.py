@@ -24,6 +24,23 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     return subprocess.run([*KA2DOCS, *args], check=False, cwd=cwd or ROOT, capture_output=True, text=True, env=full_env, timeout=600)
 
 
+def docx_blocks(path: Path) -> list:
+    """A Word file's body in reading order, as python-docx Paragraph and Table objects."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(path)
+    out = []
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(Paragraph(element, document))
+        elif tag == "tbl":
+            out.append(Table(element, document))
+    return out
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from conftest import DATA, run_cli
+from conftest import DATA, docx_blocks, run_cli
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -29,18 +29,7 @@ CABINET_DATE = "2008-11-19"
 # --- reading a generated report ---------------------------------------------------
 
 
-@functools.lru_cache(maxsize=16)  # built files are read-only; parse each once
-def blocks(path: Path) -> list:
-    """The body in reading order: Paragraph and Table objects."""
-    document = docx.Document(path)
-    out = []
-    for element in document.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            out.append(Paragraph(element, document))
-        elif tag == "tbl":
-            out.append(Table(element, document))
-    return out
+blocks = functools.lru_cache(maxsize=16)(docx_blocks)  # built files are read-only; parse each once
 
 
 def norm(text: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import DATA, ROOT, run_cli
+from conftest import DATA, ROOT, docx_blocks, run_cli
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -24,16 +24,7 @@ EXAMPLE_AS_AT = "2008-12-12"
 GUIDE = ROOT / "docs" / "writing-reports.md"
 
 
-def body(path: Path) -> list:
-    document = docx.Document(path)
-    out = []
-    for element in document.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            out.append(Paragraph(element, document))
-        elif tag == "tbl":
-            out.append(Table(element, document))
-    return out
+body = docx_blocks
 
 
 def text_of(path: Path) -> str:
