@@ -69,13 +69,15 @@ def test_a_rebuild_with_nothing_changed_touches_no_file_and_says_so(june, tmp_pa
 
 
 def test_a_document_edited_since_the_build_is_built_again_though_nothing_else_changed(june, tmp_path):
-    """The no-op check trusts a file's size and age (older than the manifest); an edit
-    that keeps the size makes the file newer, so it is hashed, found changed and rebuilt."""
+    """The no-op check hashes every document: an edit that keeps the size, followed by
+    the manifest saved again (so the edit looks older than it), is found and rebuilt."""
     out = tmp_path / "output"
     shutil.copytree(june, out)
     report = out / "submission.xlsx"
     original = report.read_bytes()
     report.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))  # one byte changed, the size kept
+    manifest = out / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes())  # and the manifest saved again after it: newer than the edit
     result = run_cli("build", "--out", str(out), "--as-at", AS_AT)
     assert result.returncode == 0, result.stderr
     assert "nothing changed" not in result.stdout
