@@ -39,3 +39,14 @@ def test_an_alias_is_refused_at_its_own_line_by_either_reader(loader, tmp_path, 
         yamlfile.read_yaml(path, "agreement.yaml")
     (found,) = refused.value.problems
     assert (found.line, found.column) == (3, "column 4") and "alias *x is not allowed" in found.message
+
+
+@pytest.mark.parametrize("loader", ["_Loader", "_PureLoader"])
+def test_a_control_character_is_reported_at_its_line_and_column(loader, tmp_path, monkeypatch):
+    monkeypatch.setattr(yamlfile, "_Loader", getattr(yamlfile, loader))
+    path = tmp_path / "agreement.yaml"
+    path.write_text("a: 1\nname: Kent\u2013x\x00y\n", encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        yamlfile.read_yaml(path, "agreement.yaml")
+    (found,) = refused.value.problems
+    assert (found.line, found.column) == (2, "column 13") and "#x0000" in found.message

@@ -141,6 +141,11 @@ def read_yaml(path: Path, display: str) -> Any:
         if "nesting depth" in (exc.problem or ""):  # libyaml's own limit: the same words as Python's
             raise DataError([problem(display, line, column, DEEP)]) from None
         raise DataError([problem(display, line, column, f"YAML syntax error: {exc.problem} (allowed: valid YAML)")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML cannot hold (NUL, a control character)
+        before = text.encode("utf-8")[: exc.position] if _Loader is not _PureLoader else text[: exc.position].encode("utf-8")
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise DataError([problem(display, line, f"column {column}", f"character #x{exc.character:04x} is not allowed in YAML (allowed: text without control characters)")]) from None
     except yaml.YAMLError as exc:
         raise DataError([problem(display, 0, "", f"YAML error: {str(exc).splitlines()[0]} (allowed: valid YAML)")]) from None
     except RecursionError:  # thousands of nested [[[[...]]]]
