@@ -30,23 +30,27 @@ def test_libyaml_reads_every_shipped_file_as_python_does(path):
     assert shape(yaml.load(text, Loader=yamlfile._Loader)) == shape(yaml.load(text, Loader=yamlfile._PureLoader))
 
 
-@pytest.mark.parametrize("loader", ["_Loader", "_PureLoader"])
-def test_an_alias_is_refused_at_its_own_line_by_either_reader(loader, tmp_path, monkeypatch):
+READERS = ["_Loader", "_PureLoader"]
+
+
+def the_problem(loader: str, text: str, tmp_path, monkeypatch):
+    """The one problem `loader` reports for an agreement.yaml holding `text`."""
     monkeypatch.setattr(yamlfile, "_Loader", getattr(yamlfile, loader))
     path = tmp_path / "agreement.yaml"
-    path.write_text("a: &x 1\nb: 2\nc: *x\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as refused:
         yamlfile.read_yaml(path, "agreement.yaml")
     (found,) = refused.value.problems
+    return found
+
+
+@pytest.mark.parametrize("loader", READERS)
+def test_an_alias_is_refused_at_its_own_line_by_either_reader(loader, tmp_path, monkeypatch):
+    found = the_problem(loader, "a: &x 1\nb: 2\nc: *x\n", tmp_path, monkeypatch)
     assert (found.line, found.column) == (3, "column 4") and "alias *x is not allowed" in found.message
 
 
-@pytest.mark.parametrize("loader", ["_Loader", "_PureLoader"])
+@pytest.mark.parametrize("loader", READERS)
 def test_a_control_character_is_reported_at_its_line_and_column(loader, tmp_path, monkeypatch):
-    monkeypatch.setattr(yamlfile, "_Loader", getattr(yamlfile, loader))
-    path = tmp_path / "agreement.yaml"
-    path.write_text("a: 1\nname: Kent\u2013x\x00y\n", encoding="utf-8")
-    with pytest.raises(DataError) as refused:
-        yamlfile.read_yaml(path, "agreement.yaml")
-    (found,) = refused.value.problems
+    found = the_problem(loader, "a: 1\nname: Kent\u2013x\x00y\n", tmp_path, monkeypatch)
     assert (found.line, found.column) == (2, "column 13") and "#x0000" in found.message
